@@ -1,0 +1,41 @@
+//! `portwatch`: the one binary of the border-screening network.
+//!
+//! Each subcommand lives in its own module under `cmd/`; this file only declares the command
+//! line and dispatches. Errors a user can cause are printed as one clear message and the process
+//! exits non-zero (2 for bad input, 1 for anything else).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// portwatch screens travellers, travel documents and vehicles against police databases
+/// (stolen and lost travel documents, nominal data with notices, stolen motor vehicles).
+#[derive(Parser)]
+#[command(name = "portwatch", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// Data directory of the embedded store (created by `portwatch init`).
+    #[arg(
+        long,
+        global = true,
+        env = "PORTWATCH_DATA",
+        default_value = "portwatch-data"
+    )]
+    data: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    // One variant per subcommand; each is documented where its arguments are declared.
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {};
+    cmd::finish(result)
+}

@@ -1,0 +1,2 @@
+//! Name matching: normalisation, transliteration, phonetic keys, similarity and explanations.
+//! Pure: no I/O.
