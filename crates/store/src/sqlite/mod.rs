@@ -1,0 +1,333 @@
+//! The embedded store: one SQLite file in the data directory, in WAL mode.
+//!
+//! One writer connection behind a mutex serialises every write of this process; each write is
+//! one `BEGIN IMMEDIATE` transaction, which also serialises writers of other processes on the
+//! same file. Reads use a small pool of reader connections, which in WAL mode see the last
+//! committed state without waiting for the writer.
+
+mod network;
+mod records;
+pub(crate) mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use time::OffsetDateTime;
+
+use portwatch_model::{
+    Agency, AgencyId, AuditEntry, AuditEvent, Hit, Id, Investigation, Operation, Record,
+    RecordContent,
+};
+
+use crate::api::{AuditReport, Change, FollowUp, HitFilter, PutOutcome, Store, StoreStats};
+use crate::error::{Result, StoreError};
+
+pub use schema::LATEST_VERSION as LATEST_SCHEMA_VERSION;
+
+/// The name of the database file inside the data directory.
+pub const STORE_FILE: &str = "portwatch.sqlite3";
+
+/// How long a write waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reader connections kept open for reuse; more are opened under load and closed after.
+const POOLED_READERS: usize = 4;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy {
+                    seconds: BUSY_TIMEOUT.as_secs(),
+                }
+            }
+            _ => StoreError::Backend(Box::new(e)),
+        }
+    }
+}
+
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        StoreError::Corrupt(format!("a stored value has the wrong type: {e}"))
+    }
+}
+
+/// The SQLite implementation of [`Store`].
+#[derive(Debug)]
+pub struct SqliteStore {
+    dir: PathBuf,
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Creates a new store in `dir` (creating the directory if needed). Fails if `dir` already
+    /// holds one, so that `init` never touches existing data.
+    pub fn create(dir: impl AsRef<Path>) -> Result<SqliteStore> {
+        let dir = dir.as_ref().to_path_buf();
+        let io = |source| StoreError::Io {
+            dir: dir.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let path = dir.join(STORE_FILE);
+        if path.try_exists().map_err(io)? {
+            return Err(StoreError::AlreadyExists { dir });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let writer = Connection::open_with_flags(&path, flags)?;
+        SqliteStore::start(dir, path, writer)
+    }
+
+    /// Opens the store in `dir`, upgrading its schema if it is older than this build's.
+    pub fn open(dir: impl AsRef<Path>) -> Result<SqliteStore> {
+        let dir = dir.as_ref().to_path_buf();
+        let path = dir.join(STORE_FILE);
+        let exists = path.try_exists().map_err(|source| StoreError::Io {
+            dir: dir.clone(),
+            source,
+        })?;
+        if !exists {
+            return Err(StoreError::NoStore { dir });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let writer = Connection::open_with_flags(&path, flags)?;
+        SqliteStore::start(dir, path, writer)
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The database file inside the data directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn start(dir: PathBuf, path: PathBuf, mut writer: Connection) -> Result<SqliteStore> {
+        configure(&writer, ConnectionRole::Writer)?;
+        schema::migrate(&mut writer, &dir)?;
+        Ok(SqliteStore {
+            dir,
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `work` in one write transaction and commits it; any error rolls everything back.
+    fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = work(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `work` in one read transaction (one consistent snapshot) on a pooled reader.
+    fn read<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = match lock(&self.readers).pop() {
+            Some(conn) => conn,
+            None => self.open_reader()?,
+        };
+        let value = {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let value = work(&tx)?;
+            tx.finish()?;
+            value
+        };
+        let mut pool = lock(&self.readers);
+        if pool.len() < POOLED_READERS {
+            pool.push(conn);
+        }
+        Ok(value)
+    }
+
+    fn open_reader(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags)?;
+        configure(&conn, ConnectionRole::Reader)?;
+        Ok(conn)
+    }
+
+    /// `PRAGMA integrity_check`: `Ok(())` or the problems SQLite found.
+    pub fn integrity_check(&self) -> Result<()> {
+        let problems = self.read(|tx| {
+            let mut stmt = tx.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+        })?;
+        if problems == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(problems.join("; ")))
+        }
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<u32> {
+        self.read(|tx| schema::version(tx))
+    }
+}
+
+/// A poisoned mutex only means another thread panicked while holding it; the connection inside
+/// is still consistent (SQLite rolled back the unfinished transaction), so carry on.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ConnectionRole {
+    Writer,
+    Reader,
+}
+
+/// Settings every connection needs; see the crate documentation for why each is chosen.
+fn configure(conn: &Connection, role: ConnectionRole) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    if role == ConnectionRole::Writer {
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(
+                format!("the file system refused write-ahead logging (journal_mode is {mode})")
+                    .into(),
+            ));
+        }
+        // Every commit is on disk (the WAL is synced) before it is reported as done.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        // 64 MiB of page cache keeps the natural-key index in memory during large imports.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+    } else {
+        conn.pragma_update(None, "cache_size", -16_384)?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn put_records(&self, batch: &[RecordContent], at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
+        let encoded = records::encode_batch(batch)?;
+        self.write(|tx| records::put(tx, &encoded, at))
+    }
+
+    fn update_record(
+        &self,
+        id: Id,
+        expected_version: Option<u32>,
+        content: RecordContent,
+        at: OffsetDateTime,
+    ) -> Result<Record> {
+        self.write(|tx| records::update(tx, id, expected_version, &content, at))
+    }
+
+    fn cancel_record(&self, id: Id, by: &AgencyId, at: OffsetDateTime) -> Result<Record> {
+        self.write(|tx| records::cancel(tx, id, by, at))
+    }
+
+    fn record(&self, id: Id) -> Result<Option<Record>> {
+        self.read(|tx| records::latest_by_id(tx, id))
+    }
+
+    fn record_history(&self, id: Id) -> Result<Vec<Record>> {
+        self.read(|tx| records::history(tx, id))
+    }
+
+    fn record_by_natural_key(&self, natural_key: &str) -> Result<Option<Record>> {
+        self.read(|tx| records::latest_by_natural_key(tx, natural_key))
+    }
+
+    fn head_seq(&self) -> Result<u64> {
+        self.read(records::head_seq)
+    }
+
+    fn changes_since(&self, after_seq: u64, limit: usize) -> Result<Vec<Change>> {
+        self.read(|tx| records::changes_since(tx, after_seq, limit))
+    }
+
+    fn for_each_active(&self, visit: &mut dyn FnMut(Record)) -> Result<u64> {
+        self.read(|tx| records::for_each_active(tx, visit))
+    }
+
+    fn stats(&self) -> Result<StoreStats> {
+        self.read(records::stats)
+    }
+
+    fn put_agency(&self, agency: &Agency) -> Result<()> {
+        self.write(|tx| network::put_agency(tx, agency))
+    }
+
+    fn agency(&self, id: &AgencyId) -> Result<Option<Agency>> {
+        self.read(|tx| network::agency(tx, id))
+    }
+
+    fn agencies(&self) -> Result<Vec<Agency>> {
+        self.read(network::agencies)
+    }
+
+    fn put_operation(&self, operation: &Operation) -> Result<()> {
+        self.write(|tx| network::put_operation(tx, operation))
+    }
+
+    fn operation(&self, id: Id) -> Result<Option<Operation>> {
+        self.read(|tx| network::operation(tx, id))
+    }
+
+    fn operation_by_code(&self, code: &str) -> Result<Option<Operation>> {
+        self.read(|tx| network::operation_by_code(tx, code))
+    }
+
+    fn operations(&self) -> Result<Vec<Operation>> {
+        self.read(network::operations)
+    }
+
+    fn insert_hits(&self, hits: &[Hit]) -> Result<()> {
+        self.write(|tx| network::insert_hits(tx, hits))
+    }
+
+    fn hit(&self, id: Id) -> Result<Option<Hit>> {
+        self.read(|tx| network::hit(tx, id))
+    }
+
+    fn update_hit_follow_up(&self, id: Id, change: &FollowUp) -> Result<Hit> {
+        self.write(|tx| network::update_hit_follow_up(tx, id, change))
+    }
+
+    fn hits(&self, filter: &HitFilter) -> Result<Vec<Hit>> {
+        self.read(|tx| network::hits(tx, filter))
+    }
+
+    fn put_investigation(&self, investigation: &Investigation) -> Result<()> {
+        self.write(|tx| network::put_investigation(tx, investigation))
+    }
+
+    fn investigation(&self, id: Id) -> Result<Option<Investigation>> {
+        self.read(|tx| network::investigation(tx, id))
+    }
+
+    fn investigations(&self, operation: Option<Id>) -> Result<Vec<Investigation>> {
+        self.read(|tx| network::investigations(tx, operation))
+    }
+
+    fn append_audit(&self, events: &[AuditEvent]) -> Result<Vec<AuditEntry>> {
+        self.write(|tx| network::append_audit(tx, events))
+    }
+
+    fn audit_entries(&self, after_seq: u64, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.read(|tx| network::audit_entries(tx, after_seq, limit))
+    }
+
+    fn verify_audit(&self) -> Result<AuditReport> {
+        self.read(network::verify_audit)
+    }
+}
