@@ -1,0 +1,80 @@
+//! Number plates: a canonical form keyed with the plate's country, and an OCR-folded skeleton
+//! for tolerant matching.
+
+/// Folds a Cyrillic or Greek capital that looks like a Latin one (plates of several countries
+/// use only the letters that exist in both alphabets, and are typed in either).
+fn latin_look_alike(c: char) -> char {
+    match c {
+        // Cyrillic
+        'А' | 'а' => 'A',
+        'В' | 'в' => 'B',
+        'Е' | 'е' => 'E',
+        'К' | 'к' => 'K',
+        'М' | 'м' => 'M',
+        'Н' | 'н' => 'H',
+        'О' | 'о' => 'O',
+        'Р' | 'р' => 'P',
+        'С' | 'с' => 'C',
+        'Т' | 'т' => 'T',
+        'У' | 'у' => 'Y',
+        'Х' | 'х' => 'X',
+        'І' | 'і' => 'I',
+        // Greek
+        'Α' | 'α' => 'A',
+        'Β' | 'β' => 'B',
+        'Ε' | 'ε' => 'E',
+        'Ζ' | 'ζ' => 'Z',
+        'Η' | 'η' => 'H',
+        'Ι' | 'ι' => 'I',
+        'Κ' | 'κ' => 'K',
+        'Μ' | 'μ' => 'M',
+        'Ν' | 'ν' => 'N',
+        'Ο' | 'ο' => 'O',
+        'Ρ' | 'ρ' => 'P',
+        'Τ' | 'τ' => 'T',
+        'Υ' | 'υ' => 'Y',
+        'Χ' | 'χ' => 'X',
+        other => other,
+    }
+}
+
+/// Canonical form: upper case, separators dropped, Cyrillic and Greek look-alikes folded to
+/// Latin. Letters with no Latin look-alike are kept (upper-cased) rather than lost.
+pub fn canonical(raw: &str) -> String {
+    raw.chars()
+        .map(latin_look_alike)
+        .filter_map(|c| {
+            crate::fold::ascii_alnum(c).or_else(|| {
+                c.is_alphanumeric()
+                    .then(|| c.to_uppercase().next().unwrap_or(c))
+            })
+        })
+        .collect()
+}
+
+/// OCR-folded key of the canonical form.
+pub fn skeleton(raw: &str) -> String {
+    canonical(raw).chars().map(crate::fold::ocr_class).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_and_case_do_not_matter() {
+        assert_eq!(canonical("ab-123 cd"), "AB123CD");
+        assert_eq!(canonical("AB·123·CD"), "AB123CD");
+    }
+
+    #[test]
+    fn cyrillic_and_greek_look_alikes_fold_to_latin() {
+        assert_eq!(canonical("А123ВС"), "A123BC"); // Cyrillic А, В, С
+        assert_eq!(canonical("ΙΚΧ-1234"), "IKX1234"); // Greek
+    }
+
+    #[test]
+    fn skeleton_tolerates_look_alike_digits() {
+        assert_eq!(skeleton("AB 1O5"), skeleton("A8 105"));
+    }
+}
