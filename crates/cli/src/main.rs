@@ -32,10 +32,17 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     // One variant per subcommand; each is documented where its arguments are declared.
+    /// Measure throughput and quality against the targets, beside a baseline in the same run.
+    Bench {
+        #[command(subcommand)]
+        what: cmd::bench::BenchCommand,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {};
+    let result = match cli.command {
+        Command::Bench { what } => cmd::bench::run(what, &cli.data),
+    };
     cmd::finish(result)
 }

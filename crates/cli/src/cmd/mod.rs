@@ -1,5 +1,7 @@
 //! The subcommands, one module each.
 
+pub mod bench;
+
 use std::process::ExitCode;
 
 /// An error the user caused (bad input, bad arguments): exit code 2.

@@ -1,0 +1,17 @@
+//! `portwatch bench …`: the benchmarks that show the figures portwatch promises.
+//!
+//! Every benchmark prints its figure beside a baseline measured in the same run, because the
+//! machine it runs on is shared and noisy: ratios travel, absolute numbers do not.
+
+use clap::Subcommand;
+
+/// What to measure.
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    // One variant per benchmark, each in its own module `bench_<name>.rs`.
+}
+
+pub fn run(what: BenchCommand, data: &std::path::Path) -> anyhow::Result<()> {
+    let _ = data;
+    match what {}
+}
