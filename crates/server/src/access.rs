@@ -1,0 +1,167 @@
+//! Who may see what: the record visibility rules applied to callers, and the view of a hit
+//! each caller gets.
+//!
+//! A record is visible to its owner, to everyone when its visibility is `all`, and to agencies
+//! of the listed countries (and of the owner's own country) when it is `countries:…`. An
+//! `owner_only` record is visible to its owner alone: anyone else whose search or hit touches
+//! it learns only that there is a hit and that they must contact the owner.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use portwatch_model::{
+    Action, ActionTaken, Agency, AgencyId, AgencyKind, Database, FollowUpState, Hit, Id, MatchKind,
+    Record, Visibility,
+};
+
+use crate::identity::Caller;
+use crate::problem::Problem;
+
+/// What a caller who may not see the record is told.
+pub const CONTACT_OWNER: &str = "hit: contact the owner NCB";
+
+/// Whether `caller` may see the data of `record`, whose owner is `owner` (when registered).
+pub fn may_see_record(caller: &Agency, record: &Record, owner: Option<&Agency>) -> bool {
+    if caller.id == record.content.owner {
+        return true;
+    }
+    match &record.content.visibility {
+        Visibility::All => true,
+        Visibility::OwnerOnly => false,
+        Visibility::Countries(list) => caller.country.is_some_and(|c| {
+            list.contains(&c) || owner.and_then(|o| o.country).is_some_and(|oc| oc == c)
+        }),
+    }
+}
+
+/// Whether `caller` may know about `hit` at all: its owner, the agency that searched, the NCB
+/// that agency reports to, and the General Secretariat.
+pub fn may_know_hit(caller: &Caller, hit: &Hit, searcher: Option<&Agency>) -> bool {
+    let me = caller.agency_id();
+    *me == hit.owner
+        || *me == hit.agency
+        || caller.is_secretariat()
+        || searcher.is_some_and(|s| s.parent.as_ref() == Some(me))
+}
+
+/// Partners see statistics only: refuses them anything row by row.
+pub fn refuse_partners(caller: &Caller, what: &str) -> Result<(), Problem> {
+    if caller.agency.kind == AgencyKind::Partner {
+        return Err(Problem::forbidden(
+            "partner_statistics_only",
+            format!("partner agencies see statistics only (GET /v1/stats), not {what}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A hit as one caller may see it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum HitView {
+    Full(Box<FullHit>),
+    ContactOwner(RedactedHit),
+}
+
+/// Every field of a hit, plus whether its follow-up is overdue.
+#[derive(Debug, Clone, Serialize)]
+pub struct FullHit {
+    #[serde(flatten)]
+    pub hit: Hit,
+    pub overdue: bool,
+}
+
+/// A hit on a record the caller may not see: that there is one, and whom to call.
+#[derive(Debug, Clone, Serialize)]
+pub struct RedactedHit {
+    pub id: Id,
+    pub search_id: Id,
+    pub owner: AgencyId,
+    pub agency: AgencyId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub state: FollowUpState,
+    pub action: Action,
+    pub action_taken: Option<ActionTaken>,
+    pub message: &'static str,
+}
+
+impl HitView {
+    /// The view of `hit` for a caller who may (`visible`) or may not see its record.
+    pub fn of(hit: Hit, visible: bool, now: OffsetDateTime) -> HitView {
+        if visible {
+            let overdue = hit.is_overdue(now);
+            HitView::Full(Box::new(FullHit { hit, overdue }))
+        } else {
+            HitView::ContactOwner(RedactedHit {
+                id: hit.id,
+                search_id: hit.search_id,
+                owner: hit.owner,
+                agency: hit.agency,
+                at: hit.at,
+                state: hit.state,
+                action: Action::ContactOwner,
+                action_taken: hit.action_taken,
+                message: CONTACT_OWNER,
+            })
+        }
+    }
+}
+
+/// The summary kept of a match for callers who may see its record.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchSummary {
+    pub database: Database,
+    pub record_id: Id,
+    pub match_kind: MatchKind,
+    pub score: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portwatch_model::CountryCode;
+
+    fn agency(id: &str, kind: AgencyKind, country: Option<&str>) -> Agency {
+        Agency {
+            id: AgencyId::parse(id).unwrap(),
+            name: id.into(),
+            kind,
+            country: country.map(|c| CountryCode::parse(c).unwrap()),
+            parent: None,
+        }
+    }
+
+    fn record(owner: &str, visibility: &str) -> Record {
+        let json = format!(
+            r#"{{"id":"0190f1f2-0000-7000-8000-000000000001","version":1,"status":"active",
+            "recorded_at":"2026-01-01T00:00:00Z","owner":"{owner}","visibility":"{visibility}",
+            "document":{{"number":"X1234567","issuing_state":"MAR","type":"passport","status":"lost"}}}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn visibility_rules_apply_to_callers() {
+        let rabat = agency("ncb-rabat", AgencyKind::Ncb, Some("MAR"));
+        let madrid = agency("ncb-madrid", AgencyKind::Ncb, Some("ESP"));
+        let tanger = agency("bp-tanger", AgencyKind::BorderPost, Some("MAR"));
+        let gs = agency("gs", AgencyKind::GeneralSecretariat, None);
+        let owner_only = record("ncb-rabat", "owner_only");
+        assert!(may_see_record(&rabat, &owner_only, Some(&rabat)));
+        assert!(!may_see_record(&madrid, &owner_only, Some(&rabat)));
+        assert!(!may_see_record(&gs, &owner_only, Some(&rabat)));
+        let spain_only = record("ncb-rabat", "countries:ESP");
+        assert!(may_see_record(&madrid, &spain_only, Some(&rabat)));
+        assert!(
+            may_see_record(&tanger, &spain_only, Some(&rabat)),
+            "the owner's country sees it"
+        );
+        assert!(!may_see_record(&gs, &spain_only, Some(&rabat)));
+        assert!(may_see_record(
+            &gs,
+            &record("ncb-rabat", "all"),
+            Some(&rabat)
+        ));
+    }
+}

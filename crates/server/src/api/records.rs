@@ -1,0 +1,216 @@
+//! Records: created, updated and cancelled by their owner only, read within their visibility,
+//! with every version kept as history. Each access and change is one audit entry.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::Response;
+use axum::Extension;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use portwatch_model::{AuditAction, Id, Record, RecordContent, Role};
+use portwatch_store::PutOutcome;
+
+use crate::access::may_see_record;
+use crate::audit::event;
+use crate::identity::Caller;
+use crate::problem::{Json, Path, Problem, Query};
+use crate::state::AppState;
+
+/// Refuses unless `caller` may write records owned by `owner`.
+fn check_writer(caller: &Caller, owner: &portwatch_model::AgencyId) -> Result<(), Problem> {
+    caller.require(Role::RecordsEditor, "writing records")?;
+    if !caller.agency.kind.may_own_records() {
+        return Err(Problem::forbidden(
+            "agency_kind",
+            format!("agency {} may not own records", caller.agency_id()),
+        ));
+    }
+    if owner != caller.agency_id() {
+        return Err(Problem::forbidden(
+            "owner_only_writes",
+            format!(
+                "only a record's owner writes it: the record belongs to {owner}, the caller is {}",
+                caller.agency_id()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_id(raw: &str) -> Result<Id, Problem> {
+    raw.parse::<Id>()
+        .map_err(|_| Problem::bad_field("id", format!("must be a UUID, got {raw:?}")))
+}
+
+async fn audited(
+    state: &AppState,
+    caller: &Caller,
+    action: AuditAction,
+    id: Id,
+) -> Result<(), Problem> {
+    let mut e = event(caller, action);
+    e.revealed = vec![id];
+    state.audit.one(e).await
+}
+
+/// `POST /v1/records`: writes a record by its natural key (idempotent: the same content twice
+/// writes one version).
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Json(content): Json<RecordContent>,
+) -> Result<Response, Problem> {
+    check_writer(&caller, &content.owner)?;
+    let now = OffsetDateTime::now_utc();
+    let outcome = state
+        .with_store(move |s| s.put_records(std::slice::from_ref(&content), now))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Problem::internal("the store returned no outcome"))?;
+    let (status, action) = match &outcome {
+        PutOutcome::Created { .. } => (StatusCode::CREATED, AuditAction::RecordCreate),
+        PutOutcome::Updated { .. } | PutOutcome::Unchanged { .. } => {
+            (StatusCode::OK, AuditAction::RecordUpdate)
+        }
+        PutOutcome::Rejected { reason, .. } => {
+            return Err(Problem::forbidden("owner_only_writes", reason.clone()));
+        }
+    };
+    let id = outcome.id();
+    let record = state
+        .with_store(move |s| s.record(id))
+        .await?
+        .ok_or_else(|| Problem::internal("a record just written cannot be read"))?;
+    audited(&state, &caller, action, id).await?;
+    state.records_changed();
+    let mut response = super::json(status, &record);
+    if let Ok(location) = format!("/v1/records/{id}").parse() {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Optimistic concurrency for updates.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateParams {
+    /// Write only if the latest version is still this one.
+    pub expected_version: Option<u32>,
+}
+
+/// `PUT /v1/records/{id}`: a new version with this content.
+pub async fn update(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Query(params): Query<UpdateParams>,
+    Json(content): Json<RecordContent>,
+) -> Result<Response, Problem> {
+    let id = parse_id(&id)?;
+    caller.require(Role::RecordsEditor, "writing records")?;
+    let current = existing(&state, id).await?;
+    check_writer(&caller, &current.content.owner)?;
+    if content.owner != current.content.owner {
+        return Err(Problem::bad_field(
+            "owner",
+            "a record's owner cannot change; cancel it and let the new owner create it",
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    let expected = params.expected_version;
+    let record = state
+        .with_store(move |s| s.update_record(id, expected, content, now))
+        .await?;
+    audited(&state, &caller, AuditAction::RecordUpdate, id).await?;
+    state.records_changed();
+    Ok(super::json(StatusCode::OK, &record))
+}
+
+/// `POST /v1/records/{id}/cancel`: a cancelled version; the record never matches again but
+/// stays in the history.
+pub async fn cancel(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = parse_id(&id)?;
+    caller.require(Role::RecordsEditor, "cancelling records")?;
+    let current = existing(&state, id).await?;
+    check_writer(&caller, &current.content.owner)?;
+    let by = caller.agency_id().clone();
+    let now = OffsetDateTime::now_utc();
+    let record = state
+        .with_store(move |s| s.cancel_record(id, &by, now))
+        .await?;
+    audited(&state, &caller, AuditAction::RecordCancel, id).await?;
+    state.records_changed();
+    Ok(super::json(StatusCode::OK, &record))
+}
+
+/// `GET /v1/records/{id}`: the latest version, if the caller may see it.
+pub async fn read(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = parse_id(&id)?;
+    caller.require_any(
+        &[Role::RecordsEditor, Role::Analyst, Role::Screener],
+        "reading records",
+    )?;
+    crate::access::refuse_partners(&caller, "records")?;
+    let record = existing(&state, id).await?;
+    let owner = state.agency(&record.content.owner).await?;
+    if !may_see_record(&caller.agency, &record, owner.as_ref()) {
+        return Err(Problem::forbidden(
+            "visibility",
+            format!(
+                "record {id} is not visible to {}; contact its owner {}",
+                caller.agency_id(),
+                record.content.owner
+            ),
+        ));
+    }
+    audited(&state, &caller, AuditAction::RecordRead, id).await?;
+    Ok(super::json(StatusCode::OK, &record))
+}
+
+/// `GET /v1/records/{id}/history`: every version, oldest first, for the owner only.
+pub async fn history(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let id = parse_id(&id)?;
+    caller.require_any(
+        &[Role::RecordsEditor, Role::Analyst],
+        "reading a record's history",
+    )?;
+    let current = existing(&state, id).await?;
+    if current.content.owner != *caller.agency_id() {
+        return Err(Problem::forbidden(
+            "owner_only_history",
+            format!(
+                "only the owner {} reads the history of record {id}",
+                current.content.owner
+            ),
+        ));
+    }
+    let versions = state.with_store(move |s| s.record_history(id)).await?;
+    audited(&state, &caller, AuditAction::RecordRead, id).await?;
+    Ok(super::json(
+        StatusCode::OK,
+        &serde_json::json!({ "versions": versions }),
+    ))
+}
+
+async fn existing(state: &AppState, id: Id) -> Result<Record, Problem> {
+    state
+        .with_store(move |s| s.record(id))
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("record {id} does not exist")))
+}

@@ -1,0 +1,382 @@
+//! Errors as RFC 9457 problem documents (`application/problem+json`), everywhere.
+//!
+//! Every error the API answers — a denial, a bad field, a limit, axum's own rejections — is a
+//! [`Problem`]: a `type` URI naming the kind of problem, a `title`, the HTTP `status`, a
+//! `detail` written for the person who sent the request, and extension members that name the
+//! field, the missing role or the rule when there is one. Clients can branch on `type` and show
+//! `detail` as it is.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use portwatch_model::Role;
+use portwatch_store::StoreError;
+
+use crate::pki::role_name;
+
+/// The media type of problem documents.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document, boxed so that `Result<T, Problem>` stays small.
+#[derive(Debug, Clone)]
+pub struct Problem(Box<ProblemDoc>);
+
+impl std::ops::Deref for Problem {
+    type Target = ProblemDoc;
+    fn deref(&self) -> &ProblemDoc {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Problem {
+    fn deref_mut(&mut self) -> &mut ProblemDoc {
+        &mut self.0
+    }
+}
+
+/// The members of a problem document.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemDoc {
+    /// A URI naming the kind of problem (documented in `docs/api.md`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    /// The request field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The role the caller lacks, for a 403 caused by one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_role: Option<&'static str>,
+    /// The rule that refused the request (`owner_only`, `agency_kind` …), for other 403s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
+    /// Seconds to wait before retrying (429 and 503); also sent as `Retry-After`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+const TYPE_BASE: &str = "https://portwatch.invalid/problems/";
+
+impl Problem {
+    pub fn new(
+        status: StatusCode,
+        slug: &str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Problem(Box::new(ProblemDoc {
+            kind: format!("{TYPE_BASE}{slug}"),
+            title,
+            status: status.as_u16(),
+            detail: detail.into(),
+            field: None,
+            missing_role: None,
+            rule: None,
+            retry_after: None,
+        }))
+    }
+
+    /// 400: a field of the request is wrong.
+    pub fn bad_field(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        let mut p = Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            detail,
+        );
+        p.field = Some(field.into()).filter(|f: &String| !f.is_empty());
+        p
+    }
+
+    /// 400 without a particular field.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            detail,
+        )
+    }
+
+    /// 401: no identity at all.
+    pub fn unauthenticated(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Not authenticated",
+            detail,
+        )
+    }
+
+    /// 403 because the caller lacks a role.
+    pub fn missing_role(role: Role, what: &str) -> Self {
+        let name = role_name(role);
+        let mut p = Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Forbidden",
+            format!("{what} needs the {name} role, which this caller does not hold"),
+        );
+        p.missing_role = Some(name);
+        p
+    }
+
+    /// 403 because a rule other than a role refuses it.
+    pub fn forbidden(rule: &'static str, detail: impl Into<String>) -> Self {
+        let mut p = Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail);
+        p.rule = Some(rule);
+        p
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
+    }
+
+    pub fn too_large(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Request too large",
+            detail,
+        )
+    }
+
+    pub fn rate_limited(retry_after: u64, detail: impl Into<String>) -> Self {
+        let mut p = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            detail,
+        );
+        p.retry_after = Some(retry_after);
+        p
+    }
+
+    pub fn timeout(detail: impl Into<String>) -> Self {
+        let mut p = Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "Request timed out",
+            detail,
+        );
+        p.retry_after = Some(1);
+        p
+    }
+
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        let mut p = Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Not ready",
+            detail,
+        );
+        p.retry_after = Some(1);
+        p
+    }
+
+    /// 500: the detail is logged, the client gets only a generic message.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "internal error");
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the server failed to handle the request; it was logged",
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let retry_after = self.retry_after;
+        let body = serde_json::to_vec(&*self.0).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(secs) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(err: StoreError) -> Self {
+        match &err {
+            StoreError::NotFound { .. } => Problem::not_found(err.to_string()),
+            StoreError::NotOwner { .. } => Problem::forbidden("owner_only_writes", err.to_string()),
+            StoreError::VersionConflict { .. } | StoreError::Conflict(_) => {
+                Problem::conflict(err.to_string())
+            }
+            StoreError::Busy { .. } => Problem::unavailable(err.to_string()),
+            _ => Problem::internal(err),
+        }
+    }
+}
+
+impl From<JsonRejection> for Problem {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => json_data_problem(&e.body_text()),
+            JsonRejection::JsonSyntaxError(e) => Problem::bad_request(format!(
+                "the body is not valid JSON: {}",
+                clean_rejection_text(&e.body_text())
+            )),
+            JsonRejection::MissingJsonContentType(_) => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ),
+            JsonRejection::BytesRejection(e) => body_problem(e.status(), e.body_text()),
+            other => Problem::bad_request(other.body_text()),
+        }
+    }
+}
+
+/// axum reports a field error as `Failed to deserialize the JSON body into the target type:
+/// names[0].full: missing field ...`; the path before the first `: ` names the field.
+fn json_data_problem(text: &str) -> Problem {
+    let cleaned = clean_rejection_text(text);
+    match cleaned.split_once(": ") {
+        Some((path, rule)) if !path.contains(' ') => {
+            Problem::bad_field(path, format!("field `{path}`: {rule}"))
+        }
+        _ => {
+            // A missing top-level field has no path: serde names it in the message.
+            let field = cleaned
+                .split('`')
+                .nth(1)
+                .filter(|_| cleaned.starts_with("missing field"))
+                .unwrap_or("");
+            Problem::bad_field(field, cleaned.clone())
+        }
+    }
+}
+
+fn clean_rejection_text(text: &str) -> String {
+    text.trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+        .trim_start_matches("Failed to parse the request body as JSON: ")
+        .to_string()
+}
+
+/// A body that could not be read: too large (413) or broken off.
+pub fn body_problem(status: StatusCode, text: String) -> Problem {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        Problem::too_large("the request body is larger than this endpoint accepts")
+    } else {
+        Problem::bad_request(format!("the request body could not be read: {text}"))
+    }
+}
+
+impl From<QueryRejection> for Problem {
+    fn from(rejection: QueryRejection) -> Self {
+        let text = rejection.body_text();
+        let cleaned = text.trim_start_matches("Failed to deserialize query string: ");
+        let field = cleaned.split('`').nth(1).unwrap_or("");
+        Problem::bad_field(field, format!("query string: {cleaned}"))
+    }
+}
+
+impl From<PathRejection> for Problem {
+    fn from(rejection: PathRejection) -> Self {
+        Problem::bad_field("path", rejection.body_text())
+    }
+}
+
+/// The JSON body extractor of the API: like `axum::Json`, with problem documents on rejection.
+pub struct Json<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for Json<T>
+where
+    axum::Json<T>: axum::extract::FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Json(value))
+    }
+}
+
+/// The query extractor of the API, with problem documents on rejection.
+pub struct Query<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Query<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Query(value) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Query(value))
+    }
+}
+
+/// The path extractor of the API, with problem documents on rejection.
+pub struct Path<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for Path<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(value) =
+            axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        Ok(Path(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_errors_name_the_field() {
+        let p = json_data_problem(
+            "Failed to deserialize the JSON body into the target type: issuing_state: must be an \
+             ISO 3166-1 alpha-3 country code at line 1 column 20",
+        );
+        assert_eq!(p.field.as_deref(), Some("issuing_state"));
+        assert_eq!(p.status, 400);
+        let p = json_data_problem(
+            "Failed to deserialize the JSON body into the target type: missing field `number` at \
+             line 1 column 2",
+        );
+        assert_eq!(p.field.as_deref(), Some("number"));
+    }
+
+    #[test]
+    fn denials_name_the_missing_role() {
+        let p = Problem::missing_role(Role::RecordsEditor, "writing records");
+        assert_eq!(p.status, 403);
+        assert_eq!(p.missing_role, Some("records_editor"));
+        assert!(p.detail.contains("records_editor"));
+    }
+}

@@ -1,0 +1,138 @@
+//! What every request handler shares: the store, the caches in front of it, the audit writer,
+//! the hit-alert channel, the limits and the counters.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tokio::sync::{broadcast, Notify};
+
+use portwatch_model::{Agency, AgencyId, Hit};
+use portwatch_store::{Store, StoreError};
+
+use crate::apikeys::ApiKeys;
+use crate::audit::{AuditLog, FingerprintKey};
+use crate::limits::{Limits, RateLimiter};
+use crate::metrics::Metrics;
+use crate::problem::Problem;
+
+/// How many hit alerts a slow subscriber may fall behind before it is told it missed some.
+const ALERT_BACKLOG: usize = 4096;
+
+/// The state shared by every request.
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub data: PathBuf,
+    pub keys: ApiKeys,
+    pub audit: AuditLog,
+    pub fingerprints: FingerprintKey,
+    pub alerts: broadcast::Sender<Arc<Hit>>,
+    pub limits: Limits,
+    pub rate: RateLimiter,
+    pub metrics: Metrics,
+    agencies: RwLock<HashMap<AgencyId, Agency>>,
+    ready: AtomicBool,
+    /// Woken after every record write, so the engine follows the change log at once.
+    pub changes: Notify,
+}
+
+impl AppState {
+    /// Builds the state over an open store in data directory `data`.
+    pub fn new(store: Arc<dyn Store>, data: PathBuf, limits: Limits) -> anyhow::Result<AppState> {
+        let agencies = store
+            .agencies()?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect();
+        let (alerts, _) = broadcast::channel(ALERT_BACKLOG);
+        Ok(AppState {
+            keys: ApiKeys::open(&data),
+            fingerprints: FingerprintKey::load_or_create(&data)?,
+            audit: AuditLog::start(store.clone()),
+            rate: RateLimiter::new(limits.rate_per_second, limits.rate_burst),
+            store,
+            data,
+            alerts,
+            limits,
+            metrics: Metrics::default(),
+            agencies: RwLock::new(agencies),
+            ready: AtomicBool::new(false),
+            changes: Notify::new(),
+        })
+    }
+
+    /// Runs a store call on the blocking pool, so SQLite never stalls the request workers.
+    pub async fn with_store<T, F>(&self, call: F) -> Result<T, Problem>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || call(store.as_ref()))
+            .await
+            .map_err(Problem::internal)?
+            .map_err(Problem::from)
+    }
+
+    /// An agency by id: from the cache, else from the store (agencies added by another
+    /// process appear without a restart).
+    pub async fn agency(&self, id: &AgencyId) -> Result<Option<Agency>, Problem> {
+        if let Some(a) = self
+            .agencies
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+        {
+            return Ok(Some(a.clone()));
+        }
+        let wanted = id.clone();
+        let found = self.with_store(move |s| s.agency(&wanted)).await?;
+        if let Some(a) = &found {
+            self.remember_agency(a.clone());
+        }
+        Ok(found)
+    }
+
+    /// Every agency known to the cache.
+    pub fn cached_agencies(&self) -> Vec<Agency> {
+        let mut all: Vec<Agency> = self
+            .agencies
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        all
+    }
+
+    /// Puts an agency in the cache after it was written to the store.
+    pub fn remember_agency(&self, agency: Agency) {
+        self.agencies
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(agency.id.clone(), agency);
+    }
+
+    /// Whether the screening engine is loaded.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    pub fn set_ready(&self) {
+        self.ready.store(true, Ordering::Release);
+    }
+
+    /// Says that records were written: the engine follower reads the change log now.
+    pub fn records_changed(&self) {
+        self.changes.notify_one();
+    }
+
+    /// Tells every alert subscriber about new hits (nobody listening is fine).
+    pub fn publish_hits(&self, hits: &[Hit]) {
+        for hit in hits {
+            let _ = self.alerts.send(Arc::new(hit.clone()));
+        }
+    }
+}
