@@ -37,12 +37,27 @@ enum Command {
         #[command(subcommand)]
         what: cmd::bench::BenchCommand,
     },
+    /// The network's certificate authority, agencies and API keys.
+    Ca {
+        #[command(subcommand)]
+        what: cmd::ca::CaCommand,
+    },
+    /// Serve the HTTPS API over mutual TLS (plain HTTP only on a loopback address).
+    Serve(cmd::serve::ServeArgs),
+    /// Check and read the tamper-evident audit chain.
+    Audit {
+        #[command(subcommand)]
+        what: cmd::audit::AuditCommand,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Bench { what } => cmd::bench::run(what, &cli.data),
+        Command::Ca { what } => cmd::ca::run(what, &cli.data),
+        Command::Serve(args) => cmd::serve::run(args, &cli.data),
+        Command::Audit { what } => cmd::audit::run(what, &cli.data),
     };
     cmd::finish(result)
 }

@@ -1,6 +1,9 @@
 //! The subcommands, one module each.
 
+pub mod audit;
 pub mod bench;
+pub mod ca;
+pub mod serve;
 
 use std::process::ExitCode;
 
