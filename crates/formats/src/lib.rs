@@ -1,0 +1,11 @@
+//! Reading and writing records in the formats agencies hold them in.
+//!
+//! Pure: every reader takes an `impl Read` and yields one result per row, so a bad row is
+//! reported with its line, field and rule without stopping the rows around it; the caller
+//! (the CLI's `import`, the server's upload) decides whether to skip or abort.
+
+pub mod countries;
+pub mod ftm;
+pub mod lists;
+pub mod ofac;
+pub mod un;
