@@ -18,7 +18,9 @@ fn created_id(outcome: &PutOutcome) -> Id {
 fn a_new_record_gets_version_one_and_is_found_by_id_and_natural_key() {
     let (_dir, store) = new_store();
     let content = document("ncb-rabat", "AB123456");
-    let outcomes = store.put_records(&[content.clone()], at(0)).unwrap();
+    let outcomes = store
+        .put_records(std::slice::from_ref(&content), at(0))
+        .unwrap();
     let id = created_id(&outcomes[0]);
 
     let record = store.record(id).unwrap().unwrap();
@@ -68,9 +70,9 @@ fn a_changed_row_becomes_a_new_version_and_history_keeps_every_version() {
     let (_dir, store) = new_store();
     let v1 = document_with("ncb-rabat", "AB1", DocumentStatus::Lost);
     let v2 = document_with("ncb-rabat", "AB1", DocumentStatus::StolenIssued);
-    let id = store.put_records(&[v1.clone()], at(0)).unwrap()[0].id();
+    let id = store.put_records(std::slice::from_ref(&v1), at(0)).unwrap()[0].id();
 
-    let outcome = store.put_records(&[v2.clone()], at(1)).unwrap();
+    let outcome = store.put_records(std::slice::from_ref(&v2), at(1)).unwrap();
     assert_eq!(outcome, vec![PutOutcome::Updated { id, version: 2 }]);
 
     let latest = store.record(id).unwrap().unwrap();
@@ -169,7 +171,10 @@ fn persons_of_different_owners_never_collide() {
 fn a_cancelled_record_stays_in_history_and_comes_back_when_put_again() {
     let (_dir, store) = new_store();
     let content = document("ncb-rabat", "AB1");
-    let id = store.put_records(&[content.clone()], at(0)).unwrap()[0].id();
+    let id = store
+        .put_records(std::slice::from_ref(&content), at(0))
+        .unwrap()[0]
+        .id();
 
     let cancelled = store
         .cancel_record(id, &agency("ncb-rabat"), at(1))

@@ -1,6 +1,6 @@
 //! Records, their versions and the change log on SQLite.
 
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, CachedStatement, OptionalExtension, Row, Transaction};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -140,15 +140,36 @@ pub(super) fn put(
     at: OffsetDateTime,
 ) -> Result<Vec<PutOutcome>> {
     let mut writer = VersionWriter::new(tx, at)?;
-    batch
-        .iter()
-        .map(|item| put_one(&mut writer, item))
-        .collect()
+    // Imports are mostly all-new (a first load) or mostly all-known (a re-import), so guess
+    // each row is like the one before: a new row is inserted straight away (one index
+    // descent instead of a failed lookup and an insert), a known row is looked up first.
+    let mut expect_new = true;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for item in batch {
+        let outcome = put_one(&mut writer, item, expect_new)?;
+        expect_new = matches!(outcome, PutOutcome::Created { .. });
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
 }
 
-fn put_one(writer: &mut VersionWriter<'_, '_>, item: &Encoded<'_>) -> Result<PutOutcome> {
-    let Some(head) = head_by_natural_key(writer.tx, &item.natural_key)? else {
-        let id = writer.create(item)?;
+fn put_one(
+    writer: &mut VersionWriter<'_>,
+    item: &Encoded<'_>,
+    expect_new: bool,
+) -> Result<PutOutcome> {
+    if expect_new {
+        if let Some(id) = writer.try_create(item)? {
+            return Ok(PutOutcome::Created { id });
+        }
+    }
+    let Some(head) = writer.head_by_natural_key(&item.natural_key)? else {
+        let id = writer.try_create(item)?.ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "key {} is neither present nor free",
+                item.natural_key
+            ))
+        })?;
         return Ok(PutOutcome::Created { id });
     };
     if head.owner != item.content.owner.as_str() {
@@ -188,49 +209,70 @@ fn is_unchanged(tx: &Transaction<'_>, head: &Head, item: &Encoded<'_>) -> Result
     Ok(decode_content(&stored)? == *item.content)
 }
 
-/// Appends versions within one write transaction, handing out change-log positions.
-struct VersionWriter<'t, 'c> {
-    tx: &'t Transaction<'c>,
+/// Appends versions within one write transaction, handing out change-log positions. Holds
+/// its statements for the whole batch.
+struct VersionWriter<'t> {
+    tx: &'t Transaction<'t>,
     at: i64,
     next_seq: i64,
+    find_by_key: CachedStatement<'t>,
+    insert_record: CachedStatement<'t>,
+    insert_version: CachedStatement<'t>,
+    move_head: CachedStatement<'t>,
 }
 
-impl<'t, 'c> VersionWriter<'t, 'c> {
-    fn new(tx: &'t Transaction<'c>, at: OffsetDateTime) -> Result<Self> {
+impl<'t> VersionWriter<'t> {
+    fn new(tx: &'t Transaction<'t>, at: OffsetDateTime) -> Result<Self> {
         let next_seq = head_seq(tx)? as i64 + 1;
         Ok(VersionWriter {
             tx,
             at: nanos(at),
             next_seq,
+            find_by_key: tx.prepare_cached(&format!(
+                "SELECT {HEAD_COLUMNS} FROM records WHERE natural_key = ?1"
+            ))?,
+            insert_record: tx.prepare_cached(
+                "INSERT INTO records (id, natural_key, database, owner, version, status, \
+                 content_hash, latest_seq) VALUES (?1, ?2, ?3, ?4, 1, 'active', ?5, ?6) \
+                 ON CONFLICT (natural_key) DO NOTHING",
+            )?,
+            insert_version: tx.prepare_cached(
+                "INSERT INTO versions (seq, record_pk, version, status, recorded_at, prev_seq, \
+                 content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            move_head: tx.prepare_cached(
+                "UPDATE records SET natural_key = ?2, version = ?3, status = ?4, \
+                 content_hash = ?5, latest_seq = ?6 WHERE pk = ?1",
+            )?,
         })
     }
 
-    fn take_seq(&mut self) -> i64 {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        seq
+    fn head_by_natural_key(&mut self, key: &str) -> Result<Option<Head>> {
+        Ok(self
+            .find_by_key
+            .query_row([key], head_from_row)
+            .optional()?)
     }
 
-    /// Writes a new record with its version 1.
-    fn create(&mut self, item: &Encoded<'_>) -> Result<Id> {
+    /// Writes a new record with its version 1, unless its natural key is taken.
+    fn try_create(&mut self, item: &Encoded<'_>) -> Result<Option<Id>> {
         let id = Id::generate();
-        let seq = self.take_seq();
-        let pk = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO records (id, natural_key, database, owner, version, status, \
-                 content_hash, latest_seq) VALUES (?1, ?2, ?3, ?4, 1, 'active', ?5, ?6)",
-            )?
-            .insert(params![
-                id_blob(id),
-                item.natural_key,
-                item.content.database().as_str(),
-                item.content.owner.as_str(),
-                item.hash,
-                seq,
-            ])?;
+        let seq = self.next_seq;
+        let inserted = self.insert_record.execute(params![
+            id_blob(id),
+            item.natural_key,
+            item.content.database().as_str(),
+            item.content.owner.as_str(),
+            item.hash,
+            seq,
+        ])?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        self.next_seq += 1;
+        let pk = self.tx.last_insert_rowid();
         self.insert_version(seq, pk, 1, RecordStatus::Active, None, &item.json)?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     /// Writes the next version of an existing record and moves its head to it.
@@ -240,7 +282,8 @@ impl<'t, 'c> VersionWriter<'t, 'c> {
         item: &Encoded<'_>,
         status: RecordStatus,
     ) -> Result<u32> {
-        let seq = self.take_seq();
+        let seq = self.next_seq;
+        self.next_seq += 1;
         let version = head.version + 1;
         self.insert_version(
             seq,
@@ -250,19 +293,14 @@ impl<'t, 'c> VersionWriter<'t, 'c> {
             Some(head.latest_seq),
             &item.json,
         )?;
-        self.tx
-            .prepare_cached(
-                "UPDATE records SET natural_key = ?2, version = ?3, status = ?4, \
-                 content_hash = ?5, latest_seq = ?6 WHERE pk = ?1",
-            )?
-            .execute(params![
-                head.pk,
-                item.natural_key,
-                version,
-                status_str(status),
-                item.hash,
-                seq
-            ])?;
+        self.move_head.execute(params![
+            head.pk,
+            item.natural_key,
+            version,
+            status_str(status),
+            item.hash,
+            seq
+        ])?;
         Ok(version)
     }
 
@@ -275,20 +313,15 @@ impl<'t, 'c> VersionWriter<'t, 'c> {
         prev_seq: Option<i64>,
         json: &[u8],
     ) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO versions (seq, record_pk, version, status, recorded_at, prev_seq, \
-                 content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                seq,
-                record_pk,
-                version,
-                status_str(status),
-                self.at,
-                prev_seq,
-                json
-            ])?;
+        self.insert_version.execute(params![
+            seq,
+            record_pk,
+            version,
+            status_str(status),
+            self.at,
+            prev_seq,
+            json
+        ])?;
         Ok(())
     }
 }
