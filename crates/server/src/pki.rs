@@ -10,10 +10,10 @@
 //! | `issued.json`   | every certificate issued: serial, agency, kind, expiry           |
 //! | `revoked.json`  | the revocation list: serials the server refuses on every handshake |
 //!
-//! An agency certificate names the agency in three places so any tool can read it: the
-//! subject common name (`CN=ncb-rabat`), a URI subject alternative name
-//! (`urn:portwatch:agency:ncb-rabat`), and one organisational unit per role it carries
-//! (`OU=screener`). The server grants a certificate only the roles both written in it and
+//! An agency certificate names the agency twice so any tool can read it: in the subject common
+//! name (`CN=ncb-rabat`) and in a URI subject alternative name
+//! (`urn:portwatch:agency:ncb-rabat`); each role it carries is one more URI SAN
+//! (`urn:portwatch:role:screener`). The server grants a certificate only the roles both written in it and
 //! allowed for the agency's kind ([`portwatch_model::AgencyKind::allowed_roles`]).
 
 use std::fs;
@@ -36,6 +36,8 @@ pub const ORGANISATION: &str = "portwatch";
 const CA_COMMON_NAME: &str = "portwatch network CA";
 /// The prefix of the URI subject alternative name that names an agency.
 pub const AGENCY_URI_PREFIX: &str = "urn:portwatch:agency:";
+/// The prefix of the URI subject alternative names that carry roles.
+pub const ROLE_URI_PREFIX: &str = "urn:portwatch:role:";
 
 /// What can go wrong with the certificate authority.
 #[derive(Debug, thiserror::Error)]
@@ -222,13 +224,18 @@ impl CertificateAuthority {
         let mut params = CertificateParams::default();
         let mut dn = DistinguishedName::new();
         dn.push(DnType::OrganizationName, ORGANISATION);
-        for role in roles {
-            dn.push(DnType::OrganizationalUnitName, role_name(*role));
-        }
         dn.push(DnType::CommonName, agency.as_str());
         params.distinguished_name = dn;
-        let uri = format!("{AGENCY_URI_PREFIX}{agency}");
-        params.subject_alt_names = vec![SanType::URI(uri.try_into()?)];
+        let mut uris = vec![format!("{AGENCY_URI_PREFIX}{agency}")];
+        uris.extend(
+            roles
+                .iter()
+                .map(|r| format!("{ROLE_URI_PREFIX}{}", role_name(*r))),
+        );
+        params.subject_alt_names = uris
+            .into_iter()
+            .map(|uri| uri.try_into().map(SanType::URI))
+            .collect::<Result<_, _>>()?;
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         self.sign(params, CertKind::Agency, agency.as_str(), days)
     }

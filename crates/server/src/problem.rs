@@ -353,6 +353,63 @@ where
     }
 }
 
+/// Deserialises `value` as a `T`, naming the field at fault (`document.issuing_state`) in the
+/// 400 when it does not fit.
+pub fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if path == "." || path.is_empty() {
+            json_data_problem(&inner)
+        } else {
+            Problem::bad_field(path.clone(), format!("field `{path}`: {inner}"))
+        }
+    })
+}
+
+/// Deserialises a record's content. The envelope flattens the body, which hides the path of
+/// a bad field inside it, so a failure is retried on the body alone to name the field.
+pub fn record_content(value: serde_json::Value) -> Result<portwatch_model::RecordContent, Problem> {
+    use portwatch_model::{Person, TravelDocument, Vehicle};
+    let problem = match from_value(value.clone()) {
+        Ok(content) => return Ok(content),
+        Err(problem) => problem,
+    };
+    if problem.field.is_some() {
+        return Err(problem);
+    }
+    let named = |kind: &str, inner: Problem| -> Problem {
+        let field = match &inner.field {
+            Some(f) => format!("{kind}.{f}"),
+            None => kind.to_string(),
+        };
+        let rule = inner
+            .detail
+            .rsplit_once("`: ")
+            .map_or(inner.detail.as_str(), |(_, r)| r);
+        Problem::bad_field(field.clone(), format!("field `{field}`: {rule}"))
+    };
+    let body_error = if let Some(body) = value.get("document") {
+        from_value::<TravelDocument>(body.clone())
+            .err()
+            .map(|p| named("document", p))
+    } else if let Some(body) = value.get("person") {
+        from_value::<Person>(body.clone())
+            .err()
+            .map(|p| named("person", p))
+    } else if let Some(body) = value.get("vehicle") {
+        from_value::<Vehicle>(body.clone())
+            .err()
+            .map(|p| named("vehicle", p))
+    } else {
+        Some(Problem::bad_field(
+            "document",
+            "a record needs one body: `document`, `person` or `vehicle`",
+        ))
+    };
+    Err(body_error.unwrap_or(problem))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +427,19 @@ mod tests {
              line 1 column 2",
         );
         assert_eq!(p.field.as_deref(), Some("number"));
+    }
+
+    #[test]
+    fn bad_fields_inside_a_record_body_are_named() {
+        let value = serde_json::json!({
+            "owner": "ncb-rabat", "visibility": "all",
+            "document": {"number": "X1", "issuing_state": "XX", "type": "passport", "status": "lost"}
+        });
+        let p = record_content(value).unwrap_err();
+        assert_eq!(p.field.as_deref(), Some("document.issuing_state"));
+        let p = record_content(serde_json::json!({"owner": "ncb-rabat", "visibility": "some"}))
+            .unwrap_err();
+        assert_eq!(p.field.as_deref(), Some("visibility"), "{}", p.detail);
     }
 
     #[test]

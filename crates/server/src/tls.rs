@@ -21,7 +21,7 @@ use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureS
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 
-use crate::pki::{RevocationList, AGENCY_URI_PREFIX};
+use crate::pki::{RevocationList, AGENCY_URI_PREFIX, ROLE_URI_PREFIX};
 
 /// What can go wrong while setting TLS up.
 #[derive(Debug, thiserror::Error)]
@@ -269,7 +269,7 @@ pub fn certificate_serial(der: &CertificateDer<'_>) -> Option<String> {
 pub struct PeerCertificate {
     /// The agency of the subject common name (and URI SAN, which must agree when present).
     pub agency: String,
-    /// The roles written as organisational units.
+    /// The roles written as `urn:portwatch:role:` URI SANs.
     pub roles: Vec<String>,
     pub serial: String,
 }
@@ -284,18 +284,19 @@ pub fn peer_certificate(der: &CertificateDer<'_>) -> Option<PeerCertificate> {
         .as_str()
         .ok()?
         .to_string();
-    let roles = subject
-        .iter_organizational_unit()
-        .filter_map(|ou| ou.as_str().ok().map(str::to_string))
-        .collect();
+    let mut roles = Vec::new();
     if let Ok(Some(san)) = cert.subject_alternative_name() {
         for name in &san.value.general_names {
-            if let x509_parser::extensions::GeneralName::URI(uri) = name {
-                if let Some(named) = uri.strip_prefix(AGENCY_URI_PREFIX) {
-                    if named != agency {
-                        return None;
-                    }
+            let x509_parser::extensions::GeneralName::URI(uri) = name else {
+                continue;
+            };
+            if let Some(named) = uri.strip_prefix(AGENCY_URI_PREFIX) {
+                // Two names for one certificate: refuse rather than guess.
+                if named != agency {
+                    return None;
                 }
+            } else if let Some(role) = uri.strip_prefix(ROLE_URI_PREFIX) {
+                roles.push(role.to_string());
             }
         }
     }

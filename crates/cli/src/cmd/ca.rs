@@ -32,8 +32,9 @@ pub enum CaCommand {
     /// Issue a client certificate for an agency: writes DIR/ID.crt, DIR/ID.key and DIR/ca.crt.
     ///
     /// The certificate names the agency in its common name and in a URI SAN
-    /// (urn:portwatch:agency:ID) and carries one OU per role. Without --role it carries every
-    /// role the agency's kind allows except admin and auditor, which are given only when asked.
+    /// (urn:portwatch:agency:ID), and each role as a URI SAN (urn:portwatch:role:NAME). Without
+    /// --role it carries every role the agency's kind allows except admin and auditor, which
+    /// are given only when asked for.
     Issue {
         #[arg(long)]
         agency: String,

@@ -10,13 +10,13 @@ use axum::Extension;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use portwatch_model::{AuditAction, Id, Record, RecordContent, Role};
+use portwatch_model::{AuditAction, Id, Record, Role};
 use portwatch_store::PutOutcome;
 
 use crate::access::may_see_record;
 use crate::audit::event;
 use crate::identity::Caller;
-use crate::problem::{Json, Path, Problem, Query};
+use crate::problem::{record_content, Json, Path, Problem, Query};
 use crate::state::AppState;
 
 /// Refuses unless `caller` may write records owned by `owner`.
@@ -61,8 +61,9 @@ async fn audited(
 pub async fn create(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
-    Json(content): Json<RecordContent>,
+    Json(body): Json<serde_json::Value>,
 ) -> Result<Response, Problem> {
+    let content = record_content(body)?;
     check_writer(&caller, &content.owner)?;
     let now = OffsetDateTime::now_utc();
     let outcome = state
@@ -108,9 +109,10 @@ pub async fn update(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     Query(params): Query<UpdateParams>,
-    Json(content): Json<RecordContent>,
+    Json(body): Json<serde_json::Value>,
 ) -> Result<Response, Problem> {
     let id = parse_id(&id)?;
+    let content = record_content(body)?;
     caller.require(Role::RecordsEditor, "writing records")?;
     let current = existing(&state, id).await?;
     check_writer(&caller, &current.content.owner)?;
