@@ -7,5 +7,6 @@
 pub mod countries;
 pub mod ftm;
 pub mod lists;
+pub mod native;
 pub mod ofac;
 pub mod un;
