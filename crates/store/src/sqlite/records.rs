@@ -17,17 +17,28 @@ pub(super) struct Encoded<'a> {
     json: Vec<u8>,
     hash: [u8; 32],
     natural_key: String,
+    key_hash: i64,
+}
+
+/// The 64-bit hash of a natural key that the `records_by_key` index holds.
+fn key_hash(natural_key: &str) -> i64 {
+    let digest = Sha256::digest(natural_key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
 }
 
 fn encode(content: &RecordContent) -> Result<Encoded<'_>> {
     let mut json = Vec::with_capacity(384);
     serde_json::to_writer(&mut json, content).map_err(|e| StoreError::Backend(Box::new(e)))?;
     let hash = Sha256::digest(&json).into();
+    let natural_key = content.natural_key();
     Ok(Encoded {
         content,
         json,
         hash,
-        natural_key: content.natural_key(),
+        key_hash: key_hash(&natural_key),
+        natural_key,
     })
 }
 
@@ -65,11 +76,13 @@ fn head_from_row(row: &Row<'_>) -> rusqlite::Result<Head> {
     })
 }
 
+const FIND_BY_KEY: &str = "FROM records WHERE key_hash = ?1 AND natural_key = ?2";
+
 fn head_by_natural_key(tx: &Transaction<'_>, key: &str) -> Result<Option<Head>> {
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {HEAD_COLUMNS} FROM records WHERE natural_key = ?1"
-    ))?;
-    Ok(stmt.query_row([key], head_from_row).optional()?)
+    let mut stmt = tx.prepare_cached(&format!("SELECT {HEAD_COLUMNS} {FIND_BY_KEY}"))?;
+    Ok(stmt
+        .query_row(params![key_hash(key), key], head_from_row)
+        .optional()?)
 }
 
 fn head_by_id(tx: &Transaction<'_>, id: Id) -> Result<Option<Head>> {
@@ -140,36 +153,15 @@ pub(super) fn put(
     at: OffsetDateTime,
 ) -> Result<Vec<PutOutcome>> {
     let mut writer = VersionWriter::new(tx, at)?;
-    // Imports are mostly all-new (a first load) or mostly all-known (a re-import), so guess
-    // each row is like the one before: a new row is inserted straight away (one index
-    // descent instead of a failed lookup and an insert), a known row is looked up first.
-    let mut expect_new = true;
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for item in batch {
-        let outcome = put_one(&mut writer, item, expect_new)?;
-        expect_new = matches!(outcome, PutOutcome::Created { .. });
-        outcomes.push(outcome);
-    }
-    Ok(outcomes)
+    batch
+        .iter()
+        .map(|item| put_one(&mut writer, item))
+        .collect()
 }
 
-fn put_one(
-    writer: &mut VersionWriter<'_>,
-    item: &Encoded<'_>,
-    expect_new: bool,
-) -> Result<PutOutcome> {
-    if expect_new {
-        if let Some(id) = writer.try_create(item)? {
-            return Ok(PutOutcome::Created { id });
-        }
-    }
-    let Some(head) = writer.head_by_natural_key(&item.natural_key)? else {
-        let id = writer.try_create(item)?.ok_or_else(|| {
-            StoreError::Corrupt(format!(
-                "key {} is neither present nor free",
-                item.natural_key
-            ))
-        })?;
+fn put_one(writer: &mut VersionWriter<'_>, item: &Encoded<'_>) -> Result<PutOutcome> {
+    let Some(head) = writer.head_by_natural_key(item)? else {
+        let id = writer.create(item)?;
         return Ok(PutOutcome::Created { id });
     };
     if head.owner != item.content.owner.as_str() {
@@ -228,51 +220,47 @@ impl<'t> VersionWriter<'t> {
             tx,
             at: nanos(at),
             next_seq,
-            find_by_key: tx.prepare_cached(&format!(
-                "SELECT {HEAD_COLUMNS} FROM records WHERE natural_key = ?1"
-            ))?,
+            find_by_key: tx.prepare_cached(&format!("SELECT {HEAD_COLUMNS} {FIND_BY_KEY}"))?,
             insert_record: tx.prepare_cached(
-                "INSERT INTO records (id, natural_key, database, owner, version, status, \
-                 content_hash, latest_seq) VALUES (?1, ?2, ?3, ?4, 1, 'active', ?5, ?6) \
-                 ON CONFLICT (natural_key) DO NOTHING",
+                "INSERT INTO records (id, natural_key, key_hash, database, owner, version, \
+                 status, content_hash, latest_seq) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1, 'active', ?6, ?7)",
             )?,
             insert_version: tx.prepare_cached(
                 "INSERT INTO versions (seq, record_pk, version, status, recorded_at, prev_seq, \
                  content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?,
             move_head: tx.prepare_cached(
-                "UPDATE records SET natural_key = ?2, version = ?3, status = ?4, \
-                 content_hash = ?5, latest_seq = ?6 WHERE pk = ?1",
+                "UPDATE records SET natural_key = ?2, key_hash = ?3, version = ?4, status = ?5, \
+                 content_hash = ?6, latest_seq = ?7 WHERE pk = ?1",
             )?,
         })
     }
 
-    fn head_by_natural_key(&mut self, key: &str) -> Result<Option<Head>> {
+    fn head_by_natural_key(&mut self, item: &Encoded<'_>) -> Result<Option<Head>> {
         Ok(self
             .find_by_key
-            .query_row([key], head_from_row)
+            .query_row(params![item.key_hash, item.natural_key], head_from_row)
             .optional()?)
     }
 
-    /// Writes a new record with its version 1, unless its natural key is taken.
-    fn try_create(&mut self, item: &Encoded<'_>) -> Result<Option<Id>> {
+    /// Writes a new record with its version 1; the caller has checked that the key is free.
+    fn create(&mut self, item: &Encoded<'_>) -> Result<Id> {
         let id = Id::generate();
         let seq = self.next_seq;
-        let inserted = self.insert_record.execute(params![
+        self.next_seq += 1;
+        self.insert_record.execute(params![
             id_blob(id),
             item.natural_key,
+            item.key_hash,
             item.content.database().as_str(),
             item.content.owner.as_str(),
             item.hash,
             seq,
         ])?;
-        if inserted == 0 {
-            return Ok(None);
-        }
-        self.next_seq += 1;
         let pk = self.tx.last_insert_rowid();
         self.insert_version(seq, pk, 1, RecordStatus::Active, None, &item.json)?;
-        Ok(Some(id))
+        Ok(id)
     }
 
     /// Writes the next version of an existing record and moves its head to it.
@@ -296,6 +284,7 @@ impl<'t> VersionWriter<'t> {
         self.move_head.execute(params![
             head.pk,
             item.natural_key,
+            item.key_hash,
             version,
             status_str(status),
             item.hash,
@@ -439,9 +428,9 @@ pub(super) fn latest_by_id(tx: &Transaction<'_>, id: Id) -> Result<Option<Record
 pub(super) fn latest_by_natural_key(tx: &Transaction<'_>, key: &str) -> Result<Option<Record>> {
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT r.id, {VERSION_COLUMNS} FROM records r JOIN versions v ON v.seq = r.latest_seq \
-         WHERE r.natural_key = ?1"
+         WHERE r.key_hash = ?1 AND r.natural_key = ?2"
     ))?;
-    let mut rows = stmt.query([key])?;
+    let mut rows = stmt.query(params![key_hash(key), key])?;
     match rows.next()? {
         Some(row) => {
             let id = id_from_blob(row.get_ref(0)?.as_blob()?);

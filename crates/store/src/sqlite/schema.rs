@@ -44,7 +44,8 @@ CREATE TABLE meta (
 CREATE TABLE records (
     pk           INTEGER PRIMARY KEY,
     id           BLOB NOT NULL UNIQUE,            -- the record's UUID, 16 bytes
-    natural_key  TEXT NOT NULL UNIQUE,            -- RecordContent::natural_key()
+    natural_key  TEXT NOT NULL,                   -- RecordContent::natural_key()
+    key_hash     INTEGER NOT NULL,                -- first 8 bytes of SHA-256(natural_key)
     database     TEXT NOT NULL CHECK (database IN ('documents', 'persons', 'vehicles')),
     owner        TEXT NOT NULL,
     version      INTEGER NOT NULL CHECK (version >= 1),
@@ -52,6 +53,11 @@ CREATE TABLE records (
     content_hash BLOB NOT NULL,                   -- SHA-256 of the latest version's content
     latest_seq   INTEGER NOT NULL                 -- the versions row of the latest version
 );
+-- Natural keys are found through an index of their 64-bit hash, not of their text: entries
+-- are three times smaller, so an import of randomly ordered keys dirties (and writes to the
+-- WAL) far fewer index pages per transaction. Lookups compare the text as well, and the one
+-- write path (under the write lock) never inserts a key that is already present.
+CREATE INDEX records_by_key ON records (key_hash);
 
 -- Every version ever written. Its key is the change-log position: this table IS the log.
 -- A record's history is the chain latest_seq -> prev_seq -> ... (no second index to maintain
