@@ -19,6 +19,7 @@ pub mod access;
 pub mod api;
 pub mod apikeys;
 pub mod audit;
+pub mod client;
 pub mod identity;
 pub mod limits;
 pub mod metrics;

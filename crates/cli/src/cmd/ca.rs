@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 use portwatch_model::{Agency, AgencyId, AgencyKind, CountryCode, Role};
 use portwatch_server::apikeys::ApiKeys;
 use portwatch_server::pki::{
-    parse_role, role_name, write_private, write_public, CertificateAuthority, IssuedPair,
+    parse_role, role_name, write_private, write_public, CertificateAuthority, IssuedPair, PkiError,
 };
 use portwatch_store::{SqliteStore, Store};
 
@@ -116,6 +116,15 @@ pub enum KeyCommand {
 }
 
 pub fn run(what: CaCommand, data: &Path) -> anyhow::Result<()> {
+    run_command(what, data).map_err(|err| match err.downcast::<PkiError>() {
+        // A bad argument found by the CA (an unknown serial, bad --days): exit code 2.
+        Ok(PkiError::Usage(message)) => usage(message),
+        Ok(other) => other.into(),
+        Err(err) => err,
+    })
+}
+
+fn run_command(what: CaCommand, data: &Path) -> anyhow::Result<()> {
     match what {
         CaCommand::Init { days } => {
             let ca = CertificateAuthority::init(data, days)?;
@@ -167,6 +176,14 @@ fn roles(raw: &[String]) -> anyhow::Result<Vec<Role>> {
         .collect()
 }
 
+/// The kind as written on the command line and in JSON (`border_post`).
+fn kind_name(kind: AgencyKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn open_store(data: &Path) -> anyhow::Result<SqliteStore> {
     Ok(SqliteStore::open(data)?)
 }
@@ -196,8 +213,8 @@ fn issue(
     };
     if let Some(refused) = wanted.iter().find(|r| !allowed.contains(r)) {
         return Err(usage(format!(
-            "agency {id} is of kind {:?}, which cannot hold the {} role",
-            registered.kind,
+            "agency {id} is of kind {}, which cannot hold the {} role",
+            kind_name(registered.kind),
             role_name(*refused)
         )));
     }
@@ -296,7 +313,11 @@ fn register_agency(data: &Path, args: AgencyArgs) -> anyhow::Result<()> {
         }
     }
     store.put_agency(&agency)?;
-    println!("registered agency {} ({:?})", agency.id, agency.kind);
+    println!(
+        "registered agency {} ({})",
+        agency.id,
+        kind_name(agency.kind)
+    );
     Ok(())
 }
 
@@ -318,8 +339,8 @@ fn key(data: &Path, what: KeyCommand) -> anyhow::Result<()> {
                 .find(|r| !registered.kind.allowed_roles().contains(r))
             {
                 return Err(usage(format!(
-                    "agency {id} is of kind {:?}, which cannot hold the {} role",
-                    registered.kind,
+                    "agency {id} is of kind {}, which cannot hold the {} role",
+                    kind_name(registered.kind),
                     role_name(*refused)
                 )));
             }
