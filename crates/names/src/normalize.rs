@@ -1,0 +1,574 @@
+//! From a name as written to its tokens: Unicode NFKC, case folding, separators,
+//! transliteration, and the canonical spellings of particles, honorifics, legal forms and
+//! numbers.
+//!
+//! Every token keeps the text it came from (for explanations), its lowercase ASCII *plain*
+//! form, an ICAO alternative where Table A allows one, and a [`TokenKind`] that decides its
+//! weight in the score. Nothing is dropped: a particle such as `al` or `van` is a token of low
+//! weight, because "Van Dijk" and "Dijk" are less alike than "Van Dijk" and "van Dijk".
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::translit::{self, Script};
+
+/// What a token is, which sets its weight in the score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// An ordinary name word.
+    Word,
+    /// A single letter standing for a word (J. in "J. Smith").
+    Initial,
+    /// A number (digits, or a number word folded to digits: "one", "first", "1st" → 1).
+    Number,
+    /// A connecting particle: Arabic al/bin/bint, Dutch van, German von, Romance de/da/del, …
+    Particle,
+    /// A kunya element (abu, umm): part of the name but less telling than the name it precedes.
+    Kunya,
+    /// A title or honorific (Mr, Dr, Sheikh, Haji, General): says little about identity.
+    Honorific,
+    /// A legal form or connective of an organisation name (Ltd, LLC, GmbH, AG, "and", "the").
+    LegalForm,
+    /// A generic organisation word (group, holding, international, trading, bank).
+    Generic,
+}
+
+impl TokenKind {
+    /// The weight of a token of this kind in the score (an ordinary word weighs 1).
+    pub fn weight(self) -> f32 {
+        match self {
+            TokenKind::Word | TokenKind::Number => 1.0,
+            TokenKind::Initial => 0.5,
+            TokenKind::Kunya => 0.5,
+            TokenKind::Generic => 0.5,
+            TokenKind::Particle => 0.3,
+            TokenKind::Honorific | TokenKind::LegalForm => 0.2,
+        }
+    }
+}
+
+/// One token of a name after normalisation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NormToken {
+    /// The text the token came from (NFKC, lowercased), in its original script.
+    pub original: String,
+    /// Lowercase ASCII form.
+    pub plain: String,
+    /// ICAO Table A alternative (Ä→AE, Ö→OE, Ü→UE, Å→AA) when it differs from `plain`.
+    pub icao_alt: Option<String>,
+    /// The script of the token's first letter.
+    pub script: Script,
+    pub kind: TokenKind,
+}
+
+/// Splits and normalises a name into tokens (see the module documentation).
+pub fn tokenize(name: &str) -> Vec<NormToken> {
+    let nfkc: String = name.nfkc().collect();
+    let mut tokens = split_words(&nfkc);
+    fold_sun_letter_articles(&mut tokens);
+    let mut tokens = fold_phrases(tokens);
+    split_abd_prefix(&mut tokens);
+    merge_abd_article(&mut tokens);
+    for t in &mut tokens {
+        canonicalise(t);
+    }
+    tokens.retain(|t| !t.plain.is_empty());
+    tokens
+}
+
+/// A raw word as cut by [`split_words`], before canonical spellings.
+struct RawWord {
+    text: String,
+    /// The word was followed directly by a hyphen ("ad-din"): Arabic articles are written so.
+    hyphen_after: bool,
+}
+
+/// Cuts at whitespace and punctuation. Apostrophes and similar marks vanish inside a word
+/// (O'Brien → obrien, 'Abd → abd). Dotted single letters written without spaces ("S.A.",
+/// "U.S.A.") form one token, while "J. R. Smith" keeps its initials apart. A Han run is cut into
+/// a one-syllable family name and a given name.
+fn split_words(text: &str) -> Vec<NormToken> {
+    let mut raw: Vec<RawWord> = Vec::new();
+    let mut cur = String::new();
+    let mut dotted_letters = false;
+    let chars: Vec<char> = text.chars().collect();
+    let flush = |cur: &mut String, raw: &mut Vec<RawWord>, hyphen: bool| {
+        if !cur.is_empty() {
+            raw.push(RawWord {
+                text: std::mem::take(cur),
+                hyphen_after: hyphen,
+            });
+        }
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        if is_apostrophe(c) {
+            continue;
+        }
+        if c == '.' {
+            // "S.A." : a letter, a dot, a letter directly after it.
+            let next_is_letter = chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            let cur_single = cur.chars().count() == 1 || dotted_letters;
+            if next_is_letter && cur_single && chars.get(i + 2).is_none_or(|n| *n == '.') {
+                dotted_letters = true;
+                continue;
+            }
+            dotted_letters = false;
+            flush(&mut cur, &mut raw, false);
+            continue;
+        }
+        if c.is_alphanumeric() || is_combining(c) {
+            if translit::script_of(c) == Script::Han {
+                flush(&mut cur, &mut raw, false);
+                cur.push(c);
+                // Each Han character becomes a syllable word; grouped below.
+                raw.push(RawWord {
+                    text: std::mem::take(&mut cur),
+                    hyphen_after: false,
+                });
+                continue;
+            }
+            cur.extend(c.to_lowercase());
+        } else {
+            dotted_letters = false;
+            flush(&mut cur, &mut raw, c == '-' || c == '‐' || c == '‑');
+        }
+    }
+    flush(&mut cur, &mut raw, false);
+    group_han(raw).into_iter().map(to_token).collect()
+}
+
+/// Groups consecutive one-character Han words the way Chinese names are romanised: a family
+/// name of one syllable and a given name written as one word (习近平 → xi jinping). Runs of
+/// four are read as two plus two.
+fn group_han(raw: Vec<RawWord>) -> Vec<RawWord> {
+    let is_han = |w: &RawWord| {
+        let mut it = w.text.chars();
+        matches!((it.next(), it.next()), (Some(c), None) if translit::script_of(c) == Script::Han)
+    };
+    let mut out: Vec<RawWord> = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if !is_han(&raw[i]) {
+            out.push(RawWord {
+                text: raw[i].text.clone(),
+                hyphen_after: raw[i].hyphen_after,
+            });
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < raw.len() && is_han(&raw[j]) {
+            j += 1;
+        }
+        let run: Vec<&str> = raw[i..j].iter().map(|w| w.text.as_str()).collect();
+        let cuts: &[usize] = match run.len() {
+            3 => &[1],
+            4 => &[2],
+            n => &[1, 2, 3, 4, 5, 6, 7, 8][..n.saturating_sub(1).min(8)],
+        };
+        let mut start = 0;
+        for &cut in cuts.iter().chain(std::iter::once(&run.len())) {
+            if cut > start {
+                out.push(RawWord {
+                    text: run[start..cut].concat(),
+                    hyphen_after: false,
+                });
+                start = cut;
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+fn to_token(w: RawWord) -> NormToken {
+    let mut plain = String::with_capacity(w.text.len());
+    let mut alt = String::new();
+    let mut has_alt = false;
+    let mut script = None;
+    for (i, c) in w.text.chars().enumerate() {
+        if script.is_none() && c.is_alphabetic() {
+            script = Some(translit::script_of(c));
+        }
+        let start = plain.len();
+        translit::push_ascii(c, i == 0, &mut plain);
+        match translit::icao_alternative(c) {
+            Some(a) => {
+                has_alt = true;
+                alt.push_str(a);
+            }
+            None => alt.push_str(&plain[start..]),
+        }
+    }
+    let kind = if w.hyphen_after && is_sun_letter_article(&plain) {
+        TokenKind::Particle
+    } else {
+        TokenKind::Word
+    };
+    NormToken {
+        original: w.text,
+        plain,
+        icao_alt: has_alt.then_some(alt),
+        script: script.unwrap_or(Script::Latin),
+        kind,
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | 'ʹ' | '\u{0640}'
+    )
+}
+
+fn is_combining(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The Arabic article assimilates to a following "sun letter" and is then written ad-, ar-,
+/// as-, ash-, an-, at-, az- (Nasr ad-Din, Abd ar-Rahman); ud-/ul- are the Urdu forms. Written
+/// with a hyphen, these are the article al.
+fn is_sun_letter_article(plain: &str) -> bool {
+    matches!(
+        plain,
+        "ad" | "ar" | "as" | "ash" | "an" | "at" | "az" | "ath" | "adh" | "ud" | "ul" | "ur" | "us"
+    )
+}
+
+fn fold_sun_letter_articles(tokens: &mut [NormToken]) {
+    for t in tokens.iter_mut() {
+        if t.kind == TokenKind::Particle {
+            t.plain = "al".to_string();
+            t.icao_alt = None;
+        }
+    }
+}
+
+/// Multi-word legal forms folded to their abbreviation, so that "Siemens
+/// Aktiengesellschaft" and "Siemens AG", or "X Limited Liability Company" and "X LLC", align.
+const PHRASES: &[(&[&str], &str)] = &[
+    (&["limited", "liability", "company"], "llc"),
+    (&["limited", "liability", "partnership"], "llp"),
+    (&["public", "limited", "company"], "plc"),
+    (&["public", "joint", "stock", "company"], "pjsc"),
+    (&["open", "joint", "stock", "company"], "ojsc"),
+    (&["closed", "joint", "stock", "company"], "cjsc"),
+    (&["joint", "stock", "company"], "jsc"),
+    (&["gesellschaft", "mit", "beschrankter", "haftung"], "gmbh"),
+    (&["societe", "anonyme"], "sa"),
+    (&["sociedad", "anonima"], "sa"),
+    (&["societa", "per", "azioni"], "spa"),
+    (&["sociedad", "limitada"], "sl"),
+    (
+        &["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"],
+        "ooo",
+    ),
+    (
+        &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
+        "ooo",
+    ),
+];
+
+fn fold_phrases(tokens: Vec<NormToken>) -> Vec<NormToken> {
+    let mut out: Vec<NormToken> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    'outer: while i < tokens.len() {
+        for (phrase, abbrev) in PHRASES {
+            let end = i + phrase.len();
+            if end <= tokens.len()
+                && tokens[i..end]
+                    .iter()
+                    .zip(phrase.iter())
+                    .all(|(t, p)| t.plain == *p)
+            {
+                let original = tokens[i..end]
+                    .iter()
+                    .map(|t| t.original.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                out.push(NormToken {
+                    original,
+                    plain: (*abbrev).to_string(),
+                    icao_alt: None,
+                    script: tokens[i].script,
+                    kind: TokenKind::LegalForm,
+                });
+                i = end;
+                continue 'outer;
+            }
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// "Abd" (servant of) joined to the article and the divine name: Abdelkader, Abdulaziz,
+/// Abdurrahman, Abdessalam → "abdal" + the name, the form that "Abd al-Kader", "Abdel Kader"
+/// and "Abdul Kader" also reach. A name left shorter than four letters stays whole (Abdallah,
+/// Abdulla are one name).
+fn split_abd_prefix(tokens: &mut Vec<NormToken>) {
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(rest) = abd_rest(&tokens[i].plain) {
+            if rest.len() >= 4 {
+                let rest = rest.to_string();
+                let original = tokens[i].original.clone();
+                tokens[i].plain = "abdal".to_string();
+                tokens[i].icao_alt = None;
+                let script = tokens[i].script;
+                tokens.insert(
+                    i + 1,
+                    NormToken {
+                        original,
+                        plain: rest,
+                        icao_alt: None,
+                        script,
+                        kind: TokenKind::Word,
+                    },
+                );
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// For a token of the form abd + vowel(s) + article consonant + name, returns the name.
+fn abd_rest(plain: &str) -> Option<&str> {
+    let after = plain.strip_prefix("abd")?;
+    let vowels = after.len() - after.trim_start_matches(['a', 'e', 'i', 'o', 'u']).len();
+    if vowels == 0 || vowels > 2 {
+        return None;
+    }
+    let after_vowel = &after[vowels..];
+    // abdel-kader: the article's l; abdur-rahman, abdes-salam: an assimilated sun letter that
+    // is then doubled at the start of the name.
+    if let Some(name) = after_vowel.strip_prefix('l') {
+        return Some(name);
+    }
+    let first = after_vowel.bytes().next()?;
+    if b"rsntdz".contains(&first) && after_vowel.as_bytes().get(1) == Some(&first) {
+        return Some(&after_vowel[1..]);
+    }
+    None
+}
+
+/// "Abd al", "Abd el", "Abdel", "Abdul", "Abdoul", "Abd-ul" as separate words become "abdal".
+fn merge_abd_article(tokens: &mut Vec<NormToken>) {
+    let mut i = 0;
+    while i < tokens.len() {
+        let p = tokens[i].plain.as_str();
+        if matches!(
+            p,
+            "abdel" | "abdul" | "abdal" | "abdoul" | "abdol" | "abdil" | "abdoel"
+        ) {
+            tokens[i].plain = "abdal".to_string();
+        } else if p == "abd"
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| matches!(n.plain.as_str(), "al" | "el" | "ul" | "il"))
+        {
+            let next = tokens.remove(i + 1);
+            tokens[i].plain = "abdal".to_string();
+            tokens[i].original = format!("{} {}", tokens[i].original, next.original);
+        }
+        i += 1;
+    }
+}
+
+/// Canonical spellings and kinds of single tokens.
+fn canonicalise(t: &mut NormToken) {
+    if let Some(canon) = canonical_spelling(&t.plain) {
+        t.plain = canon.to_string();
+        t.icao_alt = None;
+    }
+    if let Some(n) = number_word(&t.plain) {
+        t.plain = n.to_string();
+    }
+    t.kind = if t.kind == TokenKind::Particle {
+        TokenKind::Particle
+    } else {
+        classify(&t.plain)
+    };
+}
+
+/// Spelling variants of one particle or abbreviation (general romanisation rules, not names).
+fn canonical_spelling(plain: &str) -> Option<&'static str> {
+    Some(match plain {
+        "el" | "ul" | "il" => "al",
+        "ben" | "ibn" | "bn" | "ibni" | "bon" | "ould" | "uld" => "bin",
+        "bint" | "bent" | "binti" => "bint",
+        "abou" | "abo" | "abu" => "abu",
+        "oum" | "um" | "umm" | "om" => "umm",
+        "mohd" | "muhd" | "mhd" => "muhammad",
+        "limited" => "ltd",
+        "incorporated" => "inc",
+        "corporation" => "corp",
+        "company" => "co",
+        "aktiengesellschaft" => "ag",
+        "gesellschaft" => "gmbh",
+        "&" | "und" | "et" => "and",
+        "sheikh" | "shaikh" | "sheik" | "shaykh" | "cheikh" | "shekh" => "sheikh",
+        "haji" | "hajji" | "hadji" | "hajj" | "alhaj" | "alhaji" | "hadj" | "elhadj" => "haji",
+        _ => return None,
+    })
+}
+
+/// Number words and ordinals folded to digits ("one", "first", "1st" → "1").
+fn number_word(plain: &str) -> Option<&'static str> {
+    const WORDS: [(&str, &str, &str); 12] = [
+        ("zero", "", "0"),
+        ("one", "first", "1"),
+        ("two", "second", "2"),
+        ("three", "third", "3"),
+        ("four", "fourth", "4"),
+        ("five", "fifth", "5"),
+        ("six", "sixth", "6"),
+        ("seven", "seventh", "7"),
+        ("eight", "eighth", "8"),
+        ("nine", "ninth", "9"),
+        ("ten", "tenth", "10"),
+        ("twelve", "twelfth", "12"),
+    ];
+    for (cardinal, ordinal, digits) in WORDS {
+        if plain == cardinal || (!ordinal.is_empty() && plain == ordinal) {
+            return Some(digits);
+        }
+    }
+    // 1st, 2nd, 3rd, 4th, 21st …
+    let digits_end = plain.bytes().take_while(u8::is_ascii_digit).count();
+    if digits_end > 0 && matches!(&plain[digits_end..], "st" | "nd" | "rd" | "th") {
+        const NUMS: [&str; 13] = [
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+        ];
+        return plain[..digits_end]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| NUMS.get(n).copied());
+    }
+    None
+}
+
+fn classify(plain: &str) -> TokenKind {
+    if plain.bytes().all(|b| b.is_ascii_digit()) {
+        return TokenKind::Number;
+    }
+    if plain.len() == 1 {
+        return TokenKind::Initial;
+    }
+    match plain {
+        "al" | "bin" | "bint" | "de" | "da" | "di" | "du" | "del" | "della" | "der" | "den"
+        | "van" | "von" | "la" | "le" | "dos" | "das" | "do" | "ter" | "ten" | "zu" | "af"
+        | "ud" | "ould" | "bou" | "bu" | "ait" => TokenKind::Particle,
+        "abu" | "umm" => TokenKind::Kunya,
+        "mr" | "mrs" | "ms" | "miss" | "dr" | "prof" | "sir" | "lord" | "lady" | "sheikh"
+        | "haji" | "mullah" | "mulla" | "maulana" | "maulvi" | "mawlawi" | "imam" | "emir"
+        | "general" | "gen" | "colonel" | "col" | "major" | "maj" | "captain" | "capt" | "lt"
+        | "sgt" | "president" | "minister" | "hon" | "rev" | "herr" | "frau" | "mme" | "mlle"
+        | "sr" | "jr" | "sra" | "dott" | "ing" | "gospodin" => TokenKind::Honorific,
+        "ltd" | "llc" | "llp" | "lp" | "inc" | "corp" | "co" | "gmbh" | "ag" | "kg" | "ohg"
+        | "sa" | "sas" | "sarl" | "spa" | "srl" | "sl" | "bv" | "nv" | "plc" | "pte" | "pty"
+        | "ooo" | "zao" | "oao" | "pao" | "ao" | "jsc" | "pjsc" | "ojsc" | "cjsc" | "tov"
+        | "oy" | "oyj" | "ab" | "asa" | "aps" | "kft" | "zrt" | "sro" | "doo" | "ead" | "sal"
+        | "fze" | "fzco" | "fzc" | "fzllc" | "dmcc" | "wll" | "lda" | "ltda" | "cia" | "and"
+        | "the" | "of" | "for" | "les" | "des" | "los" => TokenKind::LegalForm,
+        "group" | "holding" | "holdings" | "international" | "intl" | "trading" | "trade"
+        | "industries" | "industry" | "enterprises" | "enterprise" | "services" | "service"
+        | "bank" | "company" | "shipping" | "investment" | "investments" | "global"
+        | "partners" | "associates" | "foundation" | "organization" | "organisation"
+        | "society" | "association" | "institute" => TokenKind::Generic,
+        _ => TokenKind::Word,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plains(name: &str) -> Vec<String> {
+        tokenize(name).into_iter().map(|t| t.plain).collect()
+    }
+
+    #[test]
+    fn punctuation_and_case_fold() {
+        assert_eq!(
+            plains("AL BEN ALI, Isa Ben Tarif"),
+            ["al", "bin", "ali", "isa", "bin", "tarif"]
+        );
+        assert_eq!(plains("O'Brien-Smith"), ["obrien", "smith"]);
+        assert_eq!(plains("  "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn dotted_abbreviations_join_but_initials_stay_apart() {
+        assert_eq!(plains("Acme S.A."), ["acme", "sa"]);
+        assert_eq!(plains("J. R. Smith"), ["j", "r", "smith"]);
+    }
+
+    #[test]
+    fn abd_forms_reach_one_spelling() {
+        for n in [
+            "Abdelkader",
+            "Abd al-Kader",
+            "Abdel Kader",
+            "Abdul Kader",
+            "Abd el Kader",
+        ] {
+            assert_eq!(plains(n), ["abdal", "kader"], "{n}");
+        }
+        assert_eq!(plains("Abdurrahman"), ["abdal", "rahman"]);
+        assert_eq!(plains("Abdallah"), ["abdallah"]);
+    }
+
+    #[test]
+    fn sun_letter_articles_are_the_article() {
+        assert_eq!(plains("Nasr ad-Din"), ["nasr", "al", "din"]);
+        let t = tokenize("Nasr ad-Din");
+        assert_eq!(t[1].kind, TokenKind::Particle);
+    }
+
+    #[test]
+    fn particles_honorifics_legal_forms_are_kinds_not_deletions() {
+        let t = tokenize("Sheikh Usama bin Laden");
+        let kinds: Vec<_> = t.iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                TokenKind::Honorific,
+                TokenKind::Word,
+                TokenKind::Particle,
+                TokenKind::Word
+            ]
+        );
+        assert_eq!(plains("Siemens Aktiengesellschaft"), ["siemens", "ag"]);
+        assert_eq!(plains("Acme Limited Liability Company"), ["acme", "llc"]);
+        assert_eq!(tokenize("Acme LLC")[1].kind, TokenKind::LegalForm);
+    }
+
+    #[test]
+    fn numbers_fold() {
+        assert_eq!(plains("First National Bank"), ["1", "national", "bank"]);
+        assert_eq!(plains("1st National Bank"), ["1", "national", "bank"]);
+        assert_eq!(plains("Three Rivers"), ["3", "rivers"]);
+    }
+
+    #[test]
+    fn icao_alternative_kept() {
+        let t = tokenize("Müller");
+        assert_eq!(t[0].plain, "muller");
+        assert_eq!(t[0].icao_alt.as_deref(), Some("mueller"));
+    }
+
+    #[test]
+    fn han_runs_become_family_and_given_name() {
+        assert_eq!(plains("习近平"), ["xi", "jinping"]);
+        assert_eq!(tokenize("习近平")[0].script, Script::Han);
+    }
+
+    #[test]
+    fn scripts_transliterate() {
+        assert_eq!(plains("Владимир Путин"), ["vladimir", "putin"]);
+        assert_eq!(plains("عبد الله"), ["abd", "allh"]);
+    }
+}

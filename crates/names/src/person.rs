@@ -1,0 +1,1 @@
+//! Person similarity (filled in below).

@@ -1,0 +1,243 @@
+//! [`PreparedName`]: everything about one name that scoring needs, computed once.
+//!
+//! The screening engine compares one query name with thousands of candidate names, each of
+//! which it prepared when the record was loaded. Preparing does all the allocation and the
+//! Unicode work (normalisation, transliteration, phonetic forms, hashes); scoring two prepared
+//! names then only compares short ASCII strings and integers.
+
+use serde::Serialize;
+
+use crate::normalize::{self, NormToken, TokenKind};
+use crate::phonetic;
+
+/// At most this many tokens of a name take part in matching; the rest are ignored (no person
+/// or organisation name on any list comes near it).
+pub const MAX_TOKENS: usize = 16;
+
+/// One token ready for comparison.
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedToken {
+    pub original: Box<str>,
+    pub plain: Box<str>,
+    pub phon: Box<str>,
+    pub skel: Box<str>,
+    pub plain_hash: u64,
+    /// Hash of the ICAO alternative spelling, or of `plain` where there is none.
+    pub alt_hash: u64,
+    pub phon_hash: u64,
+    pub skel_hash: u64,
+    pub kind: TokenKind,
+    pub weight: f32,
+    /// Written in a script without short vowels: compared on the consonant skeleton.
+    pub abjad: bool,
+}
+
+/// Two adjacent tokens written as one word ("Abdel Kader" / "Abdelkader", "Siemens AG" /
+/// "SiemensAG").
+#[derive(Clone, Debug)]
+pub(crate) struct Compound {
+    /// Index of the first of the two tokens.
+    pub first: usize,
+    pub plain_hash: u64,
+    pub phon_hash: u64,
+    pub skel_hash: u64,
+}
+
+/// A name normalised and ready to be scored against other prepared names.
+#[derive(Clone, Debug)]
+pub struct PreparedName {
+    original: String,
+    pub(crate) tokens: Vec<PreparedToken>,
+    pub(crate) compounds: Vec<Compound>,
+}
+
+/// The forms and keys of a name, as `portwatch names normalize` prints them.
+#[derive(Clone, Debug, Serialize)]
+pub struct NameForms {
+    pub original: String,
+    pub tokens: Vec<TokenForms>,
+    pub index_keys: Vec<String>,
+}
+
+/// The forms of one token.
+#[derive(Clone, Debug, Serialize)]
+pub struct TokenForms {
+    pub original: String,
+    pub plain: String,
+    pub phonetic: String,
+    pub skeleton: String,
+    pub kind: TokenKind,
+    pub weight: f32,
+}
+
+impl PreparedName {
+    /// Normalises `name` once. Never fails: a name with no letters or digits has no tokens and
+    /// scores 0 against everything.
+    pub fn new(name: &str) -> Self {
+        let tokens: Vec<PreparedToken> = normalize::tokenize(name)
+            .into_iter()
+            .take(MAX_TOKENS)
+            .map(prepare_token)
+            .collect();
+        let compounds = tokens
+            .windows(2)
+            .enumerate()
+            .map(|(first, pair)| {
+                let plain = format!("{}{}", pair[0].plain, pair[1].plain);
+                let phon = phonetic::phonetic_form(&plain);
+                let skel = phonetic::skeleton(&phon);
+                Compound {
+                    first,
+                    plain_hash: hash(&plain),
+                    phon_hash: hash(&phon),
+                    skel_hash: hash(&skel),
+                }
+            })
+            .collect();
+        PreparedName {
+            original: name.to_string(),
+            tokens,
+            compounds,
+        }
+    }
+
+    /// The name as given.
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+
+    /// Whether normalisation left no token (the name scores 0 against everything).
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// Keys for candidate generation.
+    ///
+    /// **Contract.** Two names whose [`score_prepared`](crate::score_prepared) reaches
+    /// [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD) share at least one key in all but rare
+    /// cases (measured by `portwatch bench names`, which prints the share of accepted pairs
+    /// that do). An index from key to records therefore finds the candidates a query needs,
+    /// and the scorer then decides. The keys are, for each telling token (a word, number,
+    /// kunya or generic word; every token if the name has none of those):
+    ///
+    /// * `s:<skeleton>`: the consonant skeleton of the phonetic form, shared by every spelling
+    ///   of one romanisation family and by vowelless scripts (Mohamed / Muhammad / محمد);
+    /// * `p:<first three letters>` and `e:<last three letters>` of the plain form for tokens of
+    ///   five letters or more, so a typo in one half of a word still meets the other half;
+    ///
+    /// and `s:<skeleton>` of each pair of adjacent tokens written as one word (Abdel Kader /
+    /// Abdelkader). Keys are sorted and free of duplicates.
+    pub fn index_keys(&self) -> Vec<String> {
+        let telling = |t: &&PreparedToken| {
+            matches!(
+                t.kind,
+                TokenKind::Word | TokenKind::Number | TokenKind::Kunya | TokenKind::Generic
+            )
+        };
+        let any_telling = self.tokens.iter().any(|t| telling(&t));
+        let mut keys: Vec<String> = Vec::new();
+        for t in self.tokens.iter().filter(|t| !any_telling || telling(t)) {
+            if !t.skel.is_empty() {
+                keys.push(format!("s:{}", t.skel));
+            } else {
+                keys.push(format!("s:{}", t.phon));
+            }
+            if t.plain.len() >= 5 && !t.abjad {
+                keys.push(format!("p:{}", &t.plain[..3]));
+                keys.push(format!("e:{}", &t.plain[t.plain.len() - 3..]));
+            }
+        }
+        for pair in self.tokens.windows(2) {
+            let joined = format!("{}{}", pair[0].plain, pair[1].plain);
+            let skel = phonetic::skeleton(&phonetic::phonetic_form(&joined));
+            if !skel.is_empty() {
+                keys.push(format!("s:{skel}"));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// The forms of every token and the index keys.
+    pub fn forms(&self) -> NameForms {
+        NameForms {
+            original: self.original.clone(),
+            tokens: self
+                .tokens
+                .iter()
+                .map(|t| TokenForms {
+                    original: t.original.to_string(),
+                    plain: t.plain.to_string(),
+                    phonetic: t.phon.to_string(),
+                    skeleton: t.skel.to_string(),
+                    kind: t.kind,
+                    weight: t.weight,
+                })
+                .collect(),
+            index_keys: self.index_keys(),
+        }
+    }
+}
+
+fn prepare_token(t: NormToken) -> PreparedToken {
+    let phon = phonetic::phonetic_form(&t.plain);
+    let skel = phonetic::skeleton(&phon);
+    let plain_hash = hash(&t.plain);
+    PreparedToken {
+        alt_hash: t.icao_alt.as_deref().map_or(plain_hash, hash),
+        phon_hash: hash(&phon),
+        skel_hash: hash(&skel),
+        plain_hash,
+        kind: t.kind,
+        weight: t.kind.weight(),
+        abjad: t.script.is_abjad(),
+        original: t.original.into_boxed_str(),
+        plain: t.plain.into_boxed_str(),
+        phon: phon.into_boxed_str(),
+        skel: skel.into_boxed_str(),
+    }
+}
+
+/// FNV-1a, 64 bits: equal strings give equal hashes; the scorer treats equal hashes as equal
+/// strings (a collision between two name tokens has probability about 2^-64).
+pub(crate) fn hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_shared_across_romanisations_and_scripts() {
+        let a = PreparedName::new("Mohamed Ali").index_keys();
+        let b = PreparedName::new("محمد علي").index_keys();
+        assert!(a.iter().any(|k| b.contains(k)), "{a:?} / {b:?}");
+    }
+
+    #[test]
+    fn keys_cover_joined_tokens() {
+        let a = PreparedName::new("SiemensAG").index_keys();
+        let b = PreparedName::new("Siemens AG").index_keys();
+        assert!(a.iter().any(|k| b.contains(k)));
+    }
+
+    #[test]
+    fn legal_forms_are_not_keys_when_a_word_is_present() {
+        let keys = PreparedName::new("Acme Ltd").index_keys();
+        assert!(!keys.iter().any(|k| k == "s:ltd"), "{keys:?}");
+    }
+
+    #[test]
+    fn empty_names_have_no_tokens_and_no_keys() {
+        let p = PreparedName::new("-- ,, ..");
+        assert!(p.is_empty());
+        assert!(p.index_keys().is_empty());
+    }
+}

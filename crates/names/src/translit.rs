@@ -1,0 +1,325 @@
+//! Transliteration of one character into lowercase ASCII.
+//!
+//! Travel documents write names in the Latin letters of ICAO Doc 9303 Part 3 (the machine
+//! readable zone allows only `A`–`Z`), and watch lists copy whatever romanisation a clerk chose.
+//! To compare names across scripts every character is first brought to lowercase ASCII:
+//!
+//! * Latin letters with diacritics lose the mark (Table A's first choice for most letters);
+//!   letters that are not a base letter plus a mark (ß, Æ, Ø, Þ, Ł, …) follow Table A. The
+//!   alternatives that Table A allows (Ä→AE, Ö→OE, Ü→UE, Å→AA) are produced as a second form by
+//!   [`icao_alternative`] and reconciled later by the phonetic form, which folds vowel runs.
+//! * Cyrillic and Greek follow the ICAO tables (Ж→ZH, Х→KH, Ц→TS, Щ→SHCH, Ю→IU, Я→IA; Θ→TH,
+//!   Χ→CH, Ψ→PS, Η→I).
+//! * Arabic and Persian letters follow Doc 9303 Table C reduced to ASCII (ث→TH, خ→KH, ذ→DH,
+//!   ش→SH, غ→GH, ق→Q; emphatic letters lose their dots). Arabic writes no short vowels, so its
+//!   tokens are flagged as *abjad* and compared on their consonant skeleton.
+//! * Every other script goes through `deunicode`, a general table (Han to pinyin syllables,
+//!   Hangul, Kana, Armenian, Georgian, Hebrew, Devanagari, …). Characters it does not know
+//!   become nothing, never a panic.
+
+/// The script family a character belongs to, as far as matching needs to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Script {
+    /// ASCII and Latin letters with diacritics.
+    Latin,
+    Cyrillic,
+    Greek,
+    /// Arabic, Persian and Urdu letters: short vowels are not written.
+    Arabic,
+    /// Hebrew letters: short vowels are not written either.
+    Hebrew,
+    /// Han ideographs: one syllable per character.
+    Han,
+    /// Anything else (Armenian, Georgian, Hangul, Kana, Khmer, Thai, Indic, …).
+    Other,
+}
+
+impl Script {
+    /// Scripts that do not write short vowels: their romanisation lacks them, so matching
+    /// compares consonant skeletons.
+    pub fn is_abjad(self) -> bool {
+        matches!(self, Script::Arabic | Script::Hebrew)
+    }
+}
+
+/// The script of one character (digits and punctuation count as Latin).
+pub fn script_of(c: char) -> Script {
+    match c as u32 {
+        0x0000..=0x024F | 0x1E00..=0x1EFF => Script::Latin,
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
+        0x0400..=0x052F => Script::Cyrillic,
+        0x0590..=0x05FF => Script::Hebrew,
+        0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Script::Arabic,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => Script::Han,
+        _ => Script::Other,
+    }
+}
+
+/// Appends the lowercase ASCII transliteration of `c` (already NFKC-normalised and lowercased
+/// where the script has case) to `out`. `word_initial` tells whether `c` starts a word, which
+/// matters for Arabic ayn and alef.
+pub fn push_ascii(c: char, word_initial: bool, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if let Some(s) = latin_special(c) {
+        out.push_str(s);
+        return;
+    }
+    match script_of(c) {
+        Script::Cyrillic => out.push_str(cyrillic(c)),
+        Script::Greek => out.push_str(greek(c)),
+        Script::Arabic => out.push_str(arabic(c, word_initial)),
+        Script::Latin => push_stripped_latin(c, out),
+        Script::Hebrew | Script::Han | Script::Other => {
+            if let Some(s) = deunicode::deunicode_char(c) {
+                for b in s.chars().filter(char::is_ascii_alphanumeric) {
+                    out.push(b.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+}
+
+/// ICAO Table A's alternative spelling of a Latin letter where it differs from the plain one
+/// (the German and Scandinavian convention: Ä→AE, Ö→OE, Ü→UE, Å→AA).
+pub fn icao_alternative(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ä' | 'Ä' => "ae",
+        'ö' | 'Ö' => "oe",
+        'ü' | 'Ü' => "ue",
+        'å' | 'Å' => "aa",
+        _ => return None,
+    })
+}
+
+/// Latin letters that are not a base letter plus a combining mark.
+fn latin_special(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' | 'ẞ' => "ss",
+        'æ' | 'Æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        'ø' | 'Ø' => "o",
+        'þ' | 'Þ' => "th",
+        'ð' | 'Ð' | 'đ' | 'Đ' => "d",
+        'ł' | 'Ł' => "l",
+        'ı' => "i",
+        'ħ' | 'Ħ' => "h",
+        'ŋ' | 'Ŋ' => "n",
+        'ĸ' => "k",
+        'ſ' => "s",
+        'ŀ' | 'Ŀ' => "l",
+        'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '’' | '‘' | '`' | '´' => "",
+        _ => return None,
+    })
+}
+
+/// Removes the diacritic of a precomposed Latin letter (é→e, ç→c, ñ→n, ş→s).
+fn push_stripped_latin(c: char, out: &mut String) {
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    decompose_canonical(c, |d| {
+        if d.is_ascii() {
+            out.push(d.to_ascii_lowercase());
+        } else if !is_combining_mark(d) {
+            if let Some(s) = deunicode::deunicode_char(d) {
+                out.extend(
+                    s.chars()
+                        .filter(char::is_ascii_alphanumeric)
+                        .map(|b| b.to_ascii_lowercase()),
+                );
+            }
+        }
+    });
+}
+
+/// ICAO Doc 9303 Part 3 transliteration of Cyrillic (Russian, Ukrainian, Belarusian, Serbian,
+/// Macedonian letters).
+fn cyrillic(c: char) -> &'static str {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' | 'ґ' | 'ѓ' => "g",
+        'д' => "d",
+        'е' | 'ё' | 'э' => "e",
+        'є' => "ie",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'й' | 'і' | 'ї' => "i",
+        'ј' => "j",
+        'к' | 'ќ' => "k",
+        'л' => "l",
+        'љ' => "lj",
+        'м' => "m",
+        'н' => "n",
+        'њ' => "nj",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'ћ' => "c",
+        'ђ' => "d",
+        'у' | 'ў' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'џ' | 'ѕ' => "dz",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' => "ie",
+        'ы' => "y",
+        'ь' => "",
+        'ю' => "iu",
+        'я' => "ia",
+        _ => "",
+    }
+}
+
+/// ICAO Doc 9303 Part 3 transliteration of Greek (accents are dropped).
+fn greek(c: char) -> &'static str {
+    use unicode_normalization::char::decompose_canonical;
+    let mut base = c;
+    decompose_canonical(c, |d| {
+        if !unicode_normalization::char::is_combining_mark(d) {
+            base = d;
+        }
+    });
+    match base.to_lowercase().next().unwrap_or(base) {
+        'α' => "a",
+        'β' => "v",
+        'γ' => "g",
+        'δ' => "d",
+        'ε' => "e",
+        'ζ' => "z",
+        'η' => "i",
+        'θ' => "th",
+        'ι' => "i",
+        'κ' => "k",
+        'λ' => "l",
+        'μ' => "m",
+        'ν' => "n",
+        'ξ' => "x",
+        'ο' => "o",
+        'π' => "p",
+        'ρ' => "r",
+        'σ' | 'ς' => "s",
+        'τ' => "t",
+        'υ' => "y",
+        'φ' => "f",
+        'χ' => "ch",
+        'ψ' => "ps",
+        'ω' => "o",
+        _ => "",
+    }
+}
+
+/// Doc 9303 Table C reduced to ASCII, for Arabic and Persian letters. Harakat (short vowel
+/// marks) and tatweel are dropped. Waw and ya are written as the vowels u and i inside a word
+/// (their usual role in names) and as w and y at its start; ayn and alef at the start of a word
+/// are the vowel a that romanisations write there (Ali, Abd, Omar).
+fn arabic(c: char, word_initial: bool) -> &'static str {
+    match c {
+        'ا' | 'آ' | 'أ' | 'ٱ' | 'ى' => "a",
+        'إ' => "i",
+        'ب' => "b",
+        'ت' | 'ط' => "t",
+        'ة' => "a",
+        'ث' => "th",
+        'ج' => "j",
+        'ح' | 'ه' | 'ھ' | 'ۀ' | 'ہ' => "h",
+        'خ' => "kh",
+        'د' | 'ض' => "d",
+        'ذ' | 'ظ' => "dh",
+        'ر' => "r",
+        'ز' => "z",
+        'س' | 'ص' => "s",
+        'ش' => "sh",
+        'ع' if word_initial => "a",
+        'ع' | 'ء' | 'ئ' | 'ؤ' => "",
+        'غ' => "gh",
+        'ف' => "f",
+        'ق' => "q",
+        'ك' | 'ک' => "k",
+        'ل' => "l",
+        'م' => "m",
+        'ن' => "n",
+        'و' if word_initial => "w",
+        'و' => "u",
+        'ي' | 'ی' | 'ې' | 'ے' if word_initial => "y",
+        'ي' | 'ی' | 'ې' | 'ے' => "i",
+        'پ' => "p",
+        'چ' => "ch",
+        'ژ' => "zh",
+        'گ' => "g",
+        'ڤ' => "v",
+        '٠'..='٩' => ARABIC_DIGITS[(c as u32 - '٠' as u32) as usize],
+        '۰'..='۹' => ARABIC_DIGITS[(c as u32 - '۰' as u32) as usize],
+        _ => "",
+    }
+}
+
+const ARABIC_DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn translit(s: &str) -> String {
+        let mut out = String::new();
+        let mut initial = true;
+        for c in s.chars() {
+            if c.is_whitespace() {
+                out.push(' ');
+                initial = true;
+                continue;
+            }
+            push_ascii(c, initial, &mut out);
+            initial = false;
+        }
+        out
+    }
+
+    #[test]
+    fn latin_diacritics_follow_icao_table_a() {
+        assert_eq!(translit("Müller"), "muller");
+        assert_eq!(translit("Straße"), "strasse");
+        assert_eq!(translit("Søren Kierkegård"), "soren kierkegard");
+        assert_eq!(translit("Łukasz Bączek"), "lukasz baczek");
+        assert_eq!(translit("Şahin Çelik"), "sahin celik");
+        assert_eq!(icao_alternative('ö'), Some("oe"));
+    }
+
+    #[test]
+    fn cyrillic_follows_icao() {
+        assert_eq!(translit("Владимир Путин"), "vladimir putin");
+        assert_eq!(translit("Сергей Лавров"), "sergei lavrov");
+        assert_eq!(translit("Юлия Тимошенко"), "iuliia timoshenko");
+        assert_eq!(translit("Хрущёв"), "khrushchev");
+    }
+
+    #[test]
+    fn greek_follows_icao() {
+        assert_eq!(translit("Αλέξης Τσίπρας"), "alexis tsipras");
+        assert_eq!(translit("Θεόδωρος"), "theodoros");
+    }
+
+    #[test]
+    fn arabic_writes_consonants_and_long_vowels() {
+        assert_eq!(translit("محمد"), "mhmd");
+        assert_eq!(translit("علي"), "ali");
+        assert_eq!(translit("يوسف"), "yusf");
+        assert_eq!(translit("خالد"), "khald");
+    }
+
+    #[test]
+    fn other_scripts_fall_back_without_panic() {
+        assert_eq!(translit("习近平"), "xijinping");
+        assert!(!translit("Արամ").is_empty());
+        assert_eq!(script_of('习'), Script::Han);
+        assert_eq!(translit("\u{10FFFF}"), "");
+    }
+}
