@@ -32,6 +32,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     // One variant per subcommand; each is documented where its arguments are declared.
+    /// Create the data directory and an empty store.
+    Init(cmd::init::InitArgs),
+    /// Load records from native CSV or JSON Lines files (see docs/formats.md).
+    Import(cmd::import::ImportArgs),
+    /// Write records to a native CSV or JSON Lines file.
+    Export(cmd::export::ExportArgs),
+    /// Count the records by kind, owner and status.
+    Stats(cmd::stats::StatsArgs),
     /// Measure throughput and quality against the targets, beside a baseline in the same run.
     Bench {
         #[command(subcommand)]
@@ -54,6 +62,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(args) => cmd::init::run(args, &cli.data),
+        Command::Import(args) => cmd::import::run(args, &cli.data),
+        Command::Export(args) => cmd::export::run(args, &cli.data),
+        Command::Stats(args) => cmd::stats::run(args, &cli.data),
         Command::Bench { what } => cmd::bench::run(what, &cli.data),
         Command::Ca { what } => cmd::ca::run(what, &cli.data),
         Command::Serve(args) => cmd::serve::run(args, &cli.data),

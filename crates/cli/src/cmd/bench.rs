@@ -9,9 +9,13 @@ use clap::Subcommand;
 #[derive(Subcommand)]
 pub enum BenchCommand {
     // One variant per benchmark, each in its own module `bench_<name>.rs`.
+    /// Bulk import of document rows from CSV into a fresh store, in rows per second.
+    Import(super::bench_import::ImportBench),
 }
 
 pub fn run(what: BenchCommand, data: &std::path::Path) -> anyhow::Result<()> {
     let _ = data;
-    match what {}
+    match what {
+        BenchCommand::Import(args) => super::bench_import::run(args),
+    }
 }

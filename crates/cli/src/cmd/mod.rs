@@ -2,8 +2,13 @@
 
 pub mod audit;
 pub mod bench;
+pub mod bench_import;
 pub mod ca;
+pub mod export;
+pub mod import;
+pub mod init;
 pub mod serve;
+pub mod stats;
 
 use std::process::ExitCode;
 
