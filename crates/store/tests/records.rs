@@ -482,3 +482,67 @@ fn the_store_can_be_shared_between_threads() {
     let seqs: Vec<u64> = log.iter().map(|c| c.seq).collect();
     assert_eq!(seqs, (1..=100).collect::<Vec<u64>>());
 }
+
+#[test]
+fn a_large_mixed_batch_keeps_file_order_in_outcomes_and_in_the_change_log() {
+    let (_dir, store) = new_store();
+    // 150 existing records: a third will be re-put unchanged, a third changed, and a third
+    // claimed by another owner.
+    let existing: Vec<_> = (0..150)
+        .map(|i| document("ncb-rabat", &format!("E{i}")))
+        .collect();
+    let existing_ids: Vec<Id> = store
+        .put_records(&existing, at(0))
+        .unwrap()
+        .iter()
+        .map(PutOutcome::id)
+        .collect();
+    let head_before = store.head_seq().unwrap();
+
+    let mut batch = Vec::new();
+    for i in 0..150 {
+        batch.push(document("ncb-rabat", &format!("N{i}")));
+        batch.push(match i % 3 {
+            0 => existing[i].clone(),
+            1 => document_with("ncb-rabat", &format!("E{i}"), DocumentStatus::Revoked),
+            _ => document("ncb-madrid", &format!("E{i}")),
+        });
+    }
+    let outcomes = store.put_records(&batch, at(1)).unwrap();
+    assert_eq!(outcomes.len(), 300);
+
+    let mut written = Vec::new();
+    for (i, pair) in outcomes.chunks(2).enumerate() {
+        let PutOutcome::Created { id } = pair[0] else {
+            panic!("row {}: expected Created, got {:?}", 2 * i, pair[0]);
+        };
+        let found = store
+            .record_by_natural_key(&batch[2 * i].natural_key())
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.id, found.version), (id, 1));
+        written.push(id);
+        match (i % 3, &pair[1]) {
+            (0, PutOutcome::Unchanged { id }) => assert_eq!(*id, existing_ids[i]),
+            (1, PutOutcome::Updated { id, version: 2 }) => {
+                assert_eq!(*id, existing_ids[i]);
+                written.push(*id);
+            }
+            (2, PutOutcome::Rejected { id, .. }) => assert_eq!(*id, existing_ids[i]),
+            (_, other) => panic!("row {}: unexpected {other:?}", 2 * i + 1),
+        }
+    }
+    let log: Vec<Id> = store
+        .changes_since(head_before, 1_000)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.record.id)
+        .collect();
+    assert_eq!(
+        log, written,
+        "the change log follows the order of the batch"
+    );
+    let unique: std::collections::HashSet<_> = written.iter().collect();
+    assert_eq!(unique.len(), written.len());
+    store.integrity_check().unwrap();
+}

@@ -28,6 +28,7 @@ use portwatch_formats::native::{Format, ReadOptions, Reader, RowError};
 use portwatch_model::{AgencyId, Database, RecordContent, Visibility};
 use portwatch_store::{PutOutcome, SqliteStore, Store};
 
+use super::import_lists::{self, ImportFormatArg, ListPlan};
 use super::UsageError;
 
 /// Rows per call to `put_records`: one transaction and one disk sync each.
@@ -91,9 +92,10 @@ pub struct ImportArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// The format of every file, when their extensions do not tell it.
+    /// The format of every file, when their extensions do not tell it; the watch-list
+    /// formats (un-xml, ofac-csv, ftm) must be named.
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<ImportFormatArg>,
 
     /// The kind every row must be; by default the CSV header (or each JSON line) tells it.
     #[arg(long, value_enum)]
@@ -121,6 +123,9 @@ Examples:
   portwatch import sltd-2024-06.csv
   portwatch import --on-error skip smv.csv nominal.jsonl
   portwatch import --owner bp-tanger-med --visibility all --kind documents lost.csv
+  portwatch import --format un-xml --owner un-sc consolidated.xml
+  portwatch import --format ofac-csv --owner ofac sdn.csv alt.csv add.csv
+  portwatch import --format ftm --owner opensanctions entities.ftm.json
 
 The formats are described with examples in docs/formats.md. A CSV file holds one kind; its
 header tells which (a column issuing_state: documents, owner_ref: persons, vin: vehicles).
@@ -144,10 +149,14 @@ fn parse_visibility(raw: &str) -> Result<Visibility, String> {
 }
 
 pub fn run(args: ImportArgs, data: &Path) -> anyhow::Result<()> {
+    if let Some(list) = args.format.and_then(ImportFormatArg::list) {
+        let plan = ListPlan::new(list, args.files, args.owner, args.visibility, args.on_error)?;
+        return import_lists::run(plan, data);
+    }
     let store = SqliteStore::open(data)?;
     let plan = ImportPlan {
         files: args.files,
-        format: args.format.map(Format::from),
+        format: args.format.and_then(ImportFormatArg::native),
         options: ReadOptions {
             kind: args.kind.map(Database::from),
             default_owner: args.owner,

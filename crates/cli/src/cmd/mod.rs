@@ -6,6 +6,7 @@ pub mod bench_import;
 pub mod ca;
 pub mod export;
 pub mod import;
+pub mod import_lists;
 pub mod init;
 pub mod serve;
 pub mod stats;

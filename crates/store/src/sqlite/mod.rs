@@ -5,6 +5,7 @@
 //! same file. Reads use a small pool of reader connections, which in WAL mode see the last
 //! committed state without waiting for the writer.
 
+mod bulk;
 mod network;
 mod records;
 pub(crate) mod schema;

@@ -13,11 +13,11 @@ use crate::error::{Result, StoreError};
 /// A content ready to be written: its JSON, the hash of that JSON and its natural key,
 /// computed before the write lock is taken.
 pub(super) struct Encoded<'a> {
-    content: &'a RecordContent,
-    json: Vec<u8>,
-    hash: [u8; 32],
-    natural_key: String,
-    key_hash: i64,
+    pub(super) content: &'a RecordContent,
+    pub(super) json: Vec<u8>,
+    pub(super) hash: [u8; 32],
+    pub(super) natural_key: String,
+    pub(super) key_hash: i64,
 }
 
 /// The 64-bit hash of a natural key that the `records_by_key` index holds.
@@ -42,15 +42,32 @@ fn encode(content: &RecordContent) -> Result<Encoded<'_>> {
     })
 }
 
+/// Batches at least this long are encoded on two threads.
+const PARALLEL_ENCODE_FROM: usize = 4_096;
+
+/// Encodes a batch; a large one in two halves at once, since serialising and hashing is a
+/// good part of an import's time and needs no lock.
 pub(super) fn encode_batch(batch: &[RecordContent]) -> Result<Vec<Encoded<'_>>> {
-    batch.iter().map(encode).collect()
+    if batch.len() < PARALLEL_ENCODE_FROM {
+        return batch.iter().map(encode).collect();
+    }
+    let (first, second) = batch.split_at(batch.len() / 2);
+    let (first, second) = std::thread::scope(|scope| {
+        let helper = scope.spawn(|| second.iter().map(encode).collect::<Result<Vec<_>>>());
+        let first = first.iter().map(encode).collect::<Result<Vec<_>>>();
+        (first, helper.join())
+    });
+    let mut encoded = first?;
+    // The helper only serialises and hashes; a panic there is a bug worth surfacing as is.
+    encoded.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+    Ok(encoded)
 }
 
 /// The `records` row of a record: what a write needs to decide and to chain a new version.
-struct Head {
+pub(super) struct Head {
     pk: i64,
     id: Id,
-    natural_key: String,
+    pub(super) natural_key: String,
     database: String,
     owner: String,
     version: u32,
@@ -59,10 +76,10 @@ struct Head {
     latest_seq: i64,
 }
 
-const HEAD_COLUMNS: &str =
+pub(super) const HEAD_COLUMNS: &str =
     "pk, id, natural_key, database, owner, version, status, content_hash, latest_seq";
 
-fn head_from_row(row: &Row<'_>) -> rusqlite::Result<Head> {
+pub(super) fn head_from_row(row: &Row<'_>) -> rusqlite::Result<Head> {
     Ok(Head {
         pk: row.get(0)?,
         id: id_from_blob(row.get_ref(1)?.as_blob()?),
@@ -147,23 +164,36 @@ pub(super) fn head_seq(tx: &Transaction<'_>) -> Result<u64> {
 }
 
 /// Writes the records of a batch by natural key (see [`crate::Store::put_records`]).
+///
+/// A batch whose natural keys are all distinct (every import of a well-formed file) takes the
+/// bulk path, which looks keys up and inserts new records many rows per statement; a batch
+/// that names a key twice is applied row by row, so that the second row sees the first.
 pub(super) fn put(
     tx: &Transaction<'_>,
     batch: &[Encoded<'_>],
     at: OffsetDateTime,
 ) -> Result<Vec<PutOutcome>> {
     let mut writer = VersionWriter::new(tx, at)?;
+    if super::bulk::keys_are_distinct(batch) {
+        return super::bulk::put(&mut writer, batch);
+    }
     batch
         .iter()
-        .map(|item| put_one(&mut writer, item))
+        .map(|item| match writer.head_by_natural_key(item)? {
+            Some(head) => put_existing(&mut writer, head, item),
+            None => Ok(PutOutcome::Created {
+                id: writer.create(item)?,
+            }),
+        })
         .collect()
 }
 
-fn put_one(writer: &mut VersionWriter<'_>, item: &Encoded<'_>) -> Result<PutOutcome> {
-    let Some(head) = writer.head_by_natural_key(item)? else {
-        let id = writer.create(item)?;
-        return Ok(PutOutcome::Created { id });
-    };
+/// Puts a content whose natural key belongs to `head`: rejected, unchanged or a new version.
+pub(super) fn put_existing(
+    writer: &mut VersionWriter<'_>,
+    head: Head,
+    item: &Encoded<'_>,
+) -> Result<PutOutcome> {
     if head.owner != item.content.owner.as_str() {
         return Ok(PutOutcome::Rejected {
             id: head.id,
@@ -203,10 +233,11 @@ fn is_unchanged(tx: &Transaction<'_>, head: &Head, item: &Encoded<'_>) -> Result
 
 /// Appends versions within one write transaction, handing out change-log positions. Holds
 /// its statements for the whole batch.
-struct VersionWriter<'t> {
-    tx: &'t Transaction<'t>,
-    at: i64,
-    next_seq: i64,
+pub(super) struct VersionWriter<'t> {
+    pub(super) tx: &'t Transaction<'t>,
+    pub(super) at: i64,
+    pub(super) next_seq: i64,
+    pub(super) next_pk: i64,
     find_by_key: CachedStatement<'t>,
     insert_record: CachedStatement<'t>,
     insert_version: CachedStatement<'t>,
@@ -216,15 +247,19 @@ struct VersionWriter<'t> {
 impl<'t> VersionWriter<'t> {
     fn new(tx: &'t Transaction<'t>, at: OffsetDateTime) -> Result<Self> {
         let next_seq = head_seq(tx)? as i64 + 1;
+        let next_pk: i64 = tx
+            .prepare_cached("SELECT coalesce(max(pk), 0) + 1 FROM records")?
+            .query_row([], |r| r.get(0))?;
         Ok(VersionWriter {
             tx,
             at: nanos(at),
             next_seq,
+            next_pk,
             find_by_key: tx.prepare_cached(&format!("SELECT {HEAD_COLUMNS} {FIND_BY_KEY}"))?,
             insert_record: tx.prepare_cached(
-                "INSERT INTO records (id, natural_key, key_hash, database, owner, version, \
+                "INSERT INTO records (pk, id, natural_key, key_hash, database, owner, version, \
                  status, content_hash, latest_seq) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, 'active', ?6, ?7)",
+                 VALUES (?8, ?1, ?2, ?3, ?4, ?5, 1, 'active', ?6, ?7)",
             )?,
             insert_version: tx.prepare_cached(
                 "INSERT INTO versions (seq, record_pk, version, status, recorded_at, prev_seq, \
@@ -244,11 +279,23 @@ impl<'t> VersionWriter<'t> {
             .optional()?)
     }
 
+    /// The next change-log position.
+    pub(super) fn take_seq(&mut self) -> i64 {
+        self.next_seq += 1;
+        self.next_seq - 1
+    }
+
+    /// A new record's id and row key; both increase from one call to the next, so records
+    /// written in call order append to the table and to its id index.
+    pub(super) fn take_id_and_pk(&mut self) -> (Id, i64) {
+        self.next_pk += 1;
+        (Id::generate(), self.next_pk - 1)
+    }
+
     /// Writes a new record with its version 1; the caller has checked that the key is free.
     fn create(&mut self, item: &Encoded<'_>) -> Result<Id> {
-        let id = Id::generate();
-        let seq = self.next_seq;
-        self.next_seq += 1;
+        let seq = self.take_seq();
+        let (id, pk) = self.take_id_and_pk();
         self.insert_record.execute(params![
             id_blob(id),
             item.natural_key,
@@ -257,8 +304,8 @@ impl<'t> VersionWriter<'t> {
             item.content.owner.as_str(),
             item.hash,
             seq,
+            pk,
         ])?;
-        let pk = self.tx.last_insert_rowid();
         self.insert_version(seq, pk, 1, RecordStatus::Active, None, &item.json)?;
         Ok(id)
     }
