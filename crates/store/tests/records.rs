@@ -500,10 +500,10 @@ fn a_large_mixed_batch_keeps_file_order_in_outcomes_and_in_the_change_log() {
     let head_before = store.head_seq().unwrap();
 
     let mut batch = Vec::new();
-    for i in 0..150 {
+    for (i, old) in existing.iter().enumerate() {
         batch.push(document("ncb-rabat", &format!("N{i}")));
         batch.push(match i % 3 {
-            0 => existing[i].clone(),
+            0 => old.clone(),
             1 => document_with("ncb-rabat", &format!("E{i}"), DocumentStatus::Revoked),
             _ => document("ncb-madrid", &format!("E{i}")),
         });
