@@ -9,6 +9,8 @@ use clap::Subcommand;
 #[derive(Subcommand)]
 pub enum BenchCommand {
     // One variant per benchmark, each in its own module `bench_<name>.rs`.
+    /// Requests per second of the HTTPS API over mutual TLS, beside /healthz.
+    Http(super::bench_http::HttpBench),
     /// Bulk import of document rows from CSV into a fresh store, in rows per second.
     Import(super::bench_import::ImportBench),
 }
@@ -16,6 +18,7 @@ pub enum BenchCommand {
 pub fn run(what: BenchCommand, data: &std::path::Path) -> anyhow::Result<()> {
     let _ = data;
     match what {
+        BenchCommand::Http(args) => super::bench_http::run(args),
         BenchCommand::Import(args) => super::bench_import::run(args),
     }
 }

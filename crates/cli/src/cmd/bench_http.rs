@@ -1,0 +1,235 @@
+//! `portwatch bench http`: requests per second over mutual TLS with keep-alive, against the real
+//! server on 127.0.0.1, in this process.
+//!
+//! The bench builds a throw-away network (store with synthetic stolen documents, CA, agency and
+//! server certificates), starts `portwatch serve`'s server on a loopback port, and drives it
+//! with `--connections` kept-alive HTTPS connections for `--seconds` per phase. `/healthz`
+//! (TLS, HTTP and routing only) is the baseline; screening pays for authentication, the rate
+//! limiter, the engine, the policy and one durable audit entry per search. Target: screening at
+//! least 50 % of the `/healthz` rate.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use clap::Args;
+use hyper::Method;
+
+use portwatch_model::{Agency, AgencyId, Role};
+use portwatch_server::client::Connection;
+use portwatch_server::pki::{write_private, write_public, CertificateAuthority};
+use portwatch_server::tls::client_config;
+use portwatch_server::{Limits, ServerConfig, ServerTlsFiles};
+use portwatch_store::{SqliteStore, Store};
+
+/// Measure the HTTPS API's throughput over mutual TLS.
+#[derive(Debug, Args)]
+pub struct HttpBench {
+    /// Kept-alive connections driving each phase at once.
+    #[arg(long, default_value_t = 32)]
+    pub connections: usize,
+    /// Seconds each phase runs.
+    #[arg(long, default_value_t = 5.0)]
+    pub seconds: f64,
+    /// Stolen documents in the store (and the engine).
+    #[arg(long, default_value_t = 100_000)]
+    pub documents: u64,
+    /// Where to put the throw-away data directory (default: the system's temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+/// The figures a phase produced.
+struct Phase {
+    requests: u64,
+    failures: u64,
+    seconds: f64,
+}
+
+impl Phase {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+}
+
+/// A network of one NCB and one border post, served on 127.0.0.1.
+struct Bench {
+    _dir: tempfile::TempDir,
+    addr: SocketAddr,
+    client: Arc<rustls::ClientConfig>,
+    server: portwatch_server::RunningServer,
+    /// A record any agency may read.
+    record: portwatch_model::Id,
+}
+
+const NCB: &str = "ncb-bench";
+const POST: &str = "bp-bench";
+
+pub fn run(args: HttpBench) -> anyhow::Result<()> {
+    if args.connections == 0 || args.seconds <= 0.0 {
+        return Err(
+            super::UsageError("--connections and --seconds must be positive".into()).into(),
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let bench = setup(&args).await?;
+        println!(
+            "bench http: {} connections over mutual TLS (TLS 1.3, keep-alive), {} s per phase, {} documents",
+            args.connections,
+            args.seconds,
+            thousands(args.documents)
+        );
+        let healthz = drive(&bench, &args, |_| (Method::GET, "/healthz".to_string(), None)).await?;
+        report("GET /healthz (baseline)", &healthz, healthz.per_second(), None);
+        let whoami = drive(&bench, &args, |_| (Method::GET, "/v1/whoami".to_string(), None)).await?;
+        report("GET /v1/whoami (authenticated)", &whoami, healthz.per_second(), None);
+        let path = format!("/v1/records/{}", bench.record);
+        let read = drive(&bench, &args, move |_| (Method::GET, path.clone(), None)).await?;
+        report("GET /v1/records/{id} (one audit entry)", &read, healthz.per_second(), None);
+        bench.server.shutdown().await;
+        Ok(())
+    })
+}
+
+async fn setup(args: &HttpBench) -> anyhow::Result<Bench> {
+    let dir = match &args.dir {
+        Some(parent) => tempfile::tempdir_in(parent)?,
+        None => tempfile::tempdir()?,
+    };
+    let data = dir.path().to_path_buf();
+    let store = Arc::new(SqliteStore::create(&data)?);
+    for agency in agencies()? {
+        store.put_agency(&agency)?;
+    }
+    let open: portwatch_model::RecordContent = serde_json::from_value(serde_json::json!({
+        "owner": NCB, "visibility": "all",
+        "document": {"number": "BENCH0001", "issuing_state": "MAR", "type": "passport", "status": "lost"}
+    }))?;
+    let record = store.put_records(&[open], time::OffsetDateTime::now_utc())?[0].id();
+    let certs = data.join("certs");
+    let ca = CertificateAuthority::init(&data, 2)?;
+    write_public(&certs.join("ca.crt"), ca.cert_pem().as_bytes())?;
+    let post = ca.issue_agency(&AgencyId::parse(POST)?, &[Role::Screener], 2)?;
+    write_public(&certs.join("post.crt"), post.cert_pem.as_bytes())?;
+    write_private(&certs.join("post.key"), post.key_pem.as_bytes())?;
+    let server = ca.issue_server(&["localhost".to_string()], &["127.0.0.1".parse()?], 2)?;
+    write_public(&certs.join("server.crt"), server.cert_pem.as_bytes())?;
+    write_private(&certs.join("server.key"), server.key_pem.as_bytes())?;
+    let limits = Limits {
+        // The bench measures the server, not the rate limiter's refusals.
+        rate_per_second: 1e9,
+        rate_burst: 1e9,
+        ..Limits::default()
+    };
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse()?,
+        tls: Some(ServerTlsFiles {
+            cert: certs.join("server.crt"),
+            key: certs.join("server.key"),
+            client_ca: certs.join("ca.crt"),
+            revocation_list: portwatch_server::pki::revocation_path(&data),
+        }),
+        limits,
+        data: data.clone(),
+    };
+    let server = portwatch_server::start(store, config).await?;
+    let client = client_config(
+        &certs.join("ca.crt"),
+        &certs.join("post.crt"),
+        &certs.join("post.key"),
+    )?;
+    Ok(Bench {
+        addr: server.local_addr,
+        server,
+        client,
+        record,
+        _dir: dir,
+    })
+}
+
+fn agencies() -> anyhow::Result<Vec<Agency>> {
+    Ok(serde_json::from_value(serde_json::json!([
+        {"id": NCB, "name": "NCB (bench)", "kind": "ncb", "country": "MAR"},
+        {"id": POST, "name": "Border post (bench)", "kind": "border_post", "country": "MAR", "parent": NCB},
+    ]))?)
+}
+
+/// Runs `connections` loops of requests for `seconds`; `make(n)` builds the n-th request of a
+/// connection.
+async fn drive<F>(bench: &Bench, args: &HttpBench, make: F) -> anyhow::Result<Phase>
+where
+    F: Fn(u64) -> (Method, String, Option<Bytes>) + Send + Sync + 'static,
+{
+    let make = Arc::new(make);
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for worker in 0..args.connections {
+        let mut conn = Connection::open(bench.addr, "localhost", bench.client.clone()).await?;
+        let (make, stop, done, failed) = (make.clone(), stop.clone(), done.clone(), failed.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut n = worker as u64 * 1_000_003;
+            while !stop.load(Ordering::Relaxed) {
+                let (method, path, body) = make(n);
+                let body = body.map(|b| (b, "application/json"));
+                match conn.send(method, &path, body).await {
+                    Ok((status, _)) if status.is_success() => done.fetch_add(1, Ordering::Relaxed),
+                    _ => failed.fetch_add(1, Ordering::Relaxed),
+                };
+                n += 1;
+            }
+        }));
+    }
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs_f64(args.seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let seconds = started.elapsed().as_secs_f64();
+    for task in tasks {
+        task.await?;
+    }
+    Ok(Phase {
+        requests: done.load(Ordering::Relaxed),
+        failures: failed.load(Ordering::Relaxed),
+        seconds,
+    })
+}
+
+fn report(what: &str, phase: &Phase, baseline: f64, target: Option<f64>) {
+    let verdict = match target {
+        None => String::new(),
+        Some(t) if phase.per_second() / baseline >= t => {
+            format!("  target ≥ {:.0} %: met", t * 100.0)
+        }
+        Some(t) => format!("  target ≥ {:.0} %: NOT met", t * 100.0),
+    };
+    let failures = if phase.failures > 0 {
+        format!("  ({} failed)", phase.failures)
+    } else {
+        String::new()
+    };
+    println!(
+        "  {what:<40} {:>9} req/s  {:>6.1} % of /healthz{verdict}{failures}",
+        thousands(phase.per_second() as u64),
+        100.0 * phase.per_second() / baseline
+    );
+}
+
+/// 1234567 → "1,234,567".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
