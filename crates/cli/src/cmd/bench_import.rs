@@ -12,7 +12,7 @@ use std::time::Instant;
 use clap::Args;
 
 use portwatch_formats::native::{Format, ReadOptions, Reader};
-use portwatch_store::SqliteStore;
+use portwatch_store::{SqliteStore, Store};
 
 use super::import::{import_files, thousands, ImportPlan, OnError};
 
@@ -41,6 +41,16 @@ pub fn run(args: ImportBench) -> anyhow::Result<()> {
 
     let baseline = parse_only(&file)?;
     report("parse only (baseline)", baseline, baseline, false);
+
+    let store = SqliteStore::create(dir.path().join("store-only"))?;
+    let store_only = put_parsed(&store, &file)?;
+    report(
+        "store only (rows parsed beforehand)",
+        store_only,
+        baseline,
+        false,
+    );
+    drop(store);
 
     let store = SqliteStore::create(dir.path().join("store"))?;
     let fresh = import(&store, &file, OnError::Skip)?;
@@ -89,6 +99,23 @@ fn parse_only(file: &Path) -> anyhow::Result<f64> {
         rows += 1;
     }
     Ok(rows as f64 / started.elapsed().as_secs_f64())
+}
+
+/// What the store alone takes: every row parsed into memory first, then written in the
+/// batches `import` uses. The gap between this and `import` is what reading costs an import.
+fn put_parsed(store: &SqliteStore, file: &Path) -> anyhow::Result<f64> {
+    let reader = Reader::new(
+        std::fs::File::open(file)?,
+        Format::Csv,
+        ReadOptions::default(),
+    )?;
+    let records = reader.collect::<Result<Vec<_>, _>>()?;
+    let at = time::OffsetDateTime::now_utc();
+    let started = Instant::now();
+    for batch in records.chunks(super::import::BATCH_ROWS) {
+        store.put_records(batch, at)?;
+    }
+    Ok(records.len() as f64 / started.elapsed().as_secs_f64())
 }
 
 fn import(store: &SqliteStore, file: &Path, on_error: OnError) -> anyhow::Result<f64> {
