@@ -1,4 +1,5 @@
-//! Jaro-Winkler similarity on short ASCII byte strings, without allocation.
+//! String distances on short name tokens, without allocation: Jaro-Winkler and the optimal
+//! string alignment distance (Levenshtein plus adjacent transpositions).
 //!
 //! Name tokens are short, so match flags fit in two `u64` bit sets; strings longer than 64
 //! bytes are compared on their first 64 bytes (no name token in any list comes near that).
@@ -65,6 +66,38 @@ pub fn jaro_winkler(a: &[u8], b: &[u8]) -> f64 {
     j + 0.1 * prefix as f64 * (1.0 - j)
 }
 
+/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+/// adjacent items each cost 1 ("Mohamed" / "Mohaemd" is 1). Inputs longer than 64 items are
+/// compared on their first 64.
+pub fn osa_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let a = &a[..a.len().min(MAX)];
+    let b = &b[..b.len().min(MAX)];
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
+    // Three rolling rows: two back (for transpositions), previous and current.
+    let mut two_back = [0usize; MAX + 1];
+    let mut prev = [0usize; MAX + 1];
+    let mut cur = [0usize; MAX + 1];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(two_back[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        two_back = prev;
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +126,15 @@ mod tests {
                 assert!(close(x, jaro_winkler(b, a)));
             }
         }
+    }
+
+    #[test]
+    fn osa_counts_swaps_as_one_edit() {
+        assert_eq!(osa_distance(b"mohamed", b"mohaemd"), 1);
+        assert_eq!(osa_distance(b"scholz", b"scholze"), 1);
+        assert_eq!(osa_distance(b"kitten", b"sitting"), 3);
+        assert_eq!(osa_distance(b"", b"abc"), 3);
+        assert_eq!(osa_distance(&['习', '近'], &['习', '进']), 1);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //!   why; [`DEFAULT_THRESHOLD`] is the decision threshold;
 //! * [`person`]: persons compared on names, dates of birth, sex, nationality and identifiers.
 
-pub mod jaro;
+pub mod distance;
 pub mod normalize;
 pub mod person;
 pub mod phonetic;
@@ -24,7 +24,6 @@ pub mod translit;
 pub use normalize::TokenKind;
 pub use prepared::{NameForms, PreparedName, TokenForms, MAX_TOKENS};
 pub use score::{
-    explain_prepared, score, score_prepared, AlignedPair, Explanation, MatchKind, UnmatchedToken,
-    DEFAULT_THRESHOLD, INITIAL_SIM, JW_FLOOR, PHONETIC_JW_SHARE, PHONETIC_SIM, SKELETON_SIM,
-    SUBSET_PENALTY,
+    explain_prepared, score, score_prepared, score_prepared_with, AlignedPair, Explanation,
+    MatchKind, Params, UnmatchedToken, DEFAULT_THRESHOLD,
 };

@@ -73,6 +73,7 @@ pub fn tokenize(name: &str) -> Vec<NormToken> {
         canonicalise(t);
     }
     tokens.retain(|t| !t.plain.is_empty());
+    merge_tens_and_units(&mut tokens);
     tokens
 }
 
@@ -101,7 +102,7 @@ fn split_words(text: &str) -> Vec<NormToken> {
         }
     };
     for (i, &c) in chars.iter().enumerate() {
-        if is_apostrophe(c) {
+        if is_apostrophe(c) || is_joiner(c) {
             continue;
         }
         if c == '.' {
@@ -117,7 +118,7 @@ fn split_words(text: &str) -> Vec<NormToken> {
             continue;
         }
         if c.is_alphanumeric() || is_combining(c) {
-            if translit::script_of(c) == Script::Han {
+            if matches!(translit::script_of(c), Script::Han | Script::Hangul) {
                 flush(&mut cur, &mut raw, false);
                 cur.push(c);
                 // Each Han character becomes a syllable word; grouped below.
@@ -137,14 +138,19 @@ fn split_words(text: &str) -> Vec<NormToken> {
     group_han(raw).into_iter().map(to_token).collect()
 }
 
-/// Groups consecutive one-character Han words the way Chinese names are romanised: a family
-/// name of one syllable and a given name written as one word (习近平 → xi jinping). Runs of
-/// four are read as two plus two.
+/// Groups consecutive one-character Han or Hangul words the way Chinese and Korean names are
+/// romanised: a family name of one syllable and a given name written as one word (习近平 → xi
+/// jinping, 김정은 → gim jeongeun). Runs of four are read as two plus two.
 fn group_han(raw: Vec<RawWord>) -> Vec<RawWord> {
-    let is_han = |w: &RawWord| {
+    let script = |w: &RawWord| {
         let mut it = w.text.chars();
-        matches!((it.next(), it.next()), (Some(c), None) if translit::script_of(c) == Script::Han)
+        match (it.next(), it.next()) {
+            (Some(c), None) => Some(translit::script_of(c))
+                .filter(|s| matches!(s, Script::Han | Script::Hangul)),
+            _ => None,
+        }
     };
+    let is_han = |w: &RawWord| script(w).is_some();
     let mut out: Vec<RawWord> = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -157,7 +163,7 @@ fn group_han(raw: Vec<RawWord>) -> Vec<RawWord> {
             continue;
         }
         let mut j = i;
-        while j < raw.len() && is_han(&raw[j]) {
+        while j < raw.len() && script(&raw[j]) == script(&raw[i]) {
             j += 1;
         }
         let run: Vec<&str> = raw[i..j].iter().map(|w| w.text.as_str()).collect();
@@ -221,6 +227,12 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
+/// Zero-width joiners and non-joiners (Persian writes پزشک‌فر with one) and soft hyphens sit
+/// inside words.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}' | '\u{00AD}' | '\u{200B}' | '\u{FEFF}')
+}
+
 fn is_combining(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c)
 }
@@ -259,6 +271,7 @@ const PHRASES: &[(&[&str], &str)] = &[
     (&["sociedad", "anonima"], "sa"),
     (&["societa", "per", "azioni"], "spa"),
     (&["sociedad", "limitada"], "sl"),
+    (&["sp", "z", "oo"], "spzoo"),
     (
         &["obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"],
         "ooo",
@@ -384,7 +397,7 @@ fn canonicalise(t: &mut NormToken) {
         t.icao_alt = None;
     }
     if let Some(n) = number_word(&t.plain) {
-        t.plain = n.to_string();
+        t.plain = n;
     }
     t.kind = if t.kind == TokenKind::Particle {
         TokenKind::Particle
@@ -407,6 +420,12 @@ fn canonical_spelling(plain: &str) -> Option<&'static str> {
         "corporation" => "corp",
         "company" => "co",
         "aktiengesellschaft" => "ag",
+        // Russian legal forms and their English equivalents.
+        "oao" => "ojsc",
+        "zao" => "cjsc",
+        "pao" => "pjsc",
+        "ooo" => "llc",
+        "ao" => "jsc",
         "gesellschaft" => "gmbh",
         "&" | "und" | "et" => "and",
         "sheikh" | "shaikh" | "sheik" | "shaykh" | "cheikh" | "shekh" => "sheikh",
@@ -416,38 +435,74 @@ fn canonical_spelling(plain: &str) -> Option<&'static str> {
 }
 
 /// Number words and ordinals folded to digits ("one", "first", "1st" → "1").
-fn number_word(plain: &str) -> Option<&'static str> {
-    const WORDS: [(&str, &str, &str); 12] = [
-        ("zero", "", "0"),
-        ("one", "first", "1"),
-        ("two", "second", "2"),
-        ("three", "third", "3"),
-        ("four", "fourth", "4"),
-        ("five", "fifth", "5"),
-        ("six", "sixth", "6"),
-        ("seven", "seventh", "7"),
-        ("eight", "eighth", "8"),
-        ("nine", "ninth", "9"),
-        ("ten", "tenth", "10"),
-        ("twelve", "twelfth", "12"),
+fn number_word(plain: &str) -> Option<String> {
+    const WORDS: [(&str, &str, u32); 28] = [
+        ("zero", "", 0),
+        ("one", "first", 1),
+        ("two", "second", 2),
+        ("three", "third", 3),
+        ("four", "fourth", 4),
+        ("five", "fifth", 5),
+        ("six", "sixth", 6),
+        ("seven", "seventh", 7),
+        ("eight", "eighth", 8),
+        ("nine", "ninth", 9),
+        ("ten", "tenth", 10),
+        ("eleven", "eleventh", 11),
+        ("twelve", "twelfth", 12),
+        ("thirteen", "thirteenth", 13),
+        ("fourteen", "fourteenth", 14),
+        ("fifteen", "fifteenth", 15),
+        ("sixteen", "sixteenth", 16),
+        ("seventeen", "seventeenth", 17),
+        ("eighteen", "eighteenth", 18),
+        ("nineteen", "nineteenth", 19),
+        ("twenty", "twentieth", 20),
+        ("thirty", "thirtieth", 30),
+        ("forty", "fortieth", 40),
+        ("fourty", "", 40),
+        ("fifty", "fiftieth", 50),
+        ("sixty", "sixtieth", 60),
+        ("seventy", "seventieth", 70),
+        ("eighty", "eightieth", 80),
     ];
-    for (cardinal, ordinal, digits) in WORDS {
+    if plain == "ninety" || plain == "ninetieth" {
+        return Some("90".to_string());
+    }
+    for (cardinal, ordinal, value) in WORDS {
         if plain == cardinal || (!ordinal.is_empty() && plain == ordinal) {
-            return Some(digits);
+            return Some(value.to_string());
         }
     }
     // 1st, 2nd, 3rd, 4th, 21st …
     let digits_end = plain.bytes().take_while(u8::is_ascii_digit).count();
     if digits_end > 0 && matches!(&plain[digits_end..], "st" | "nd" | "rd" | "th") {
-        const NUMS: [&str; 13] = [
-            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
-        ];
         return plain[..digits_end]
-            .parse::<usize>()
+            .parse::<u64>()
             .ok()
-            .and_then(|n| NUMS.get(n).copied());
+            .map(|n| n.to_string());
     }
     None
+}
+
+/// "Forty four" / "forty-four" → 44: a tens number followed by a units number is one number.
+fn merge_tens_and_units(tokens: &mut Vec<NormToken>) {
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let value = |t: &NormToken| {
+            (t.kind == TokenKind::Number)
+                .then(|| t.plain.parse::<u32>().ok())
+                .flatten()
+        };
+        if let (Some(tens), Some(units)) = (value(&tokens[i]), value(&tokens[i + 1])) {
+            if (20..=90).contains(&tens) && tens % 10 == 0 && (1..=9).contains(&units) {
+                let next = tokens.remove(i + 1);
+                tokens[i].plain = (tens + units).to_string();
+                tokens[i].original = format!("{}-{}", tokens[i].original, next.original);
+            }
+        }
+        i += 1;
+    }
 }
 
 fn classify(plain: &str) -> TokenKind {
@@ -468,7 +523,7 @@ fn classify(plain: &str) -> TokenKind {
         | "sgt" | "president" | "minister" | "hon" | "rev" | "herr" | "frau" | "mme" | "mlle"
         | "sr" | "jr" | "sra" | "dott" | "ing" | "gospodin" => TokenKind::Honorific,
         "ltd" | "llc" | "llp" | "lp" | "inc" | "corp" | "co" | "gmbh" | "ag" | "kg" | "ohg"
-        | "sa" | "sas" | "sarl" | "spa" | "srl" | "sl" | "bv" | "nv" | "plc" | "pte" | "pty"
+        | "sa" | "sas" | "sarl" | "spa" | "srl" | "sl" | "spzoo" | "bv" | "nv" | "plc" | "pte" | "pty"
         | "ooo" | "zao" | "oao" | "pao" | "ao" | "jsc" | "pjsc" | "ojsc" | "cjsc" | "tov"
         | "oy" | "oyj" | "ab" | "asa" | "aps" | "kft" | "zrt" | "sro" | "doo" | "ead" | "sal"
         | "fze" | "fzco" | "fzc" | "fzllc" | "dmcc" | "wll" | "lda" | "ltda" | "cia" | "and"
@@ -551,6 +606,7 @@ mod tests {
         assert_eq!(plains("First National Bank"), ["1", "national", "bank"]);
         assert_eq!(plains("1st National Bank"), ["1", "national", "bank"]);
         assert_eq!(plains("Three Rivers"), ["3", "rivers"]);
+        assert_eq!(plains("Brigade Forty-Four"), ["brigade", "44"]);
     }
 
     #[test]

@@ -30,14 +30,25 @@ pub(crate) struct PreparedToken {
     pub weight: f32,
     /// Written in a script without short vowels: compared on the consonant skeleton.
     pub abjad: bool,
+    /// Written in a syllabic script (Han, Hangul, Kana): compared character by character in
+    /// that script when both tokens are.
+    pub syllabic: bool,
+    /// Place in an Arabic nasab chain: 1 before the first bin/bint (the person's own name),
+    /// 2 after it (father and forebears), 0 where the name has no such chain.
+    pub role: u8,
 }
 
-/// Two adjacent tokens written as one word ("Abdel Kader" / "Abdelkader", "Siemens AG" /
-/// "SiemensAG").
+/// Two or three adjacent tokens written as one word ("Abdel Kader" / "Abdelkader", "Siemens
+/// AG" / "SiemensAG", "van der Bilt" / "Vanderbilt"), or abbreviated to their initials
+/// ("United States" / "U.S.").
 #[derive(Clone, Debug)]
 pub(crate) struct Compound {
-    /// Index of the first of the two tokens.
+    /// Index of the first token.
     pub first: usize,
+    /// How many tokens (2 or 3).
+    pub span: usize,
+    /// The initials of the tokens rather than the tokens joined.
+    pub acronym: bool,
     pub plain_hash: u64,
     pub phon_hash: u64,
     pub skel_hash: u64,
@@ -74,26 +85,13 @@ impl PreparedName {
     /// Normalises `name` once. Never fails: a name with no letters or digits has no tokens and
     /// scores 0 against everything.
     pub fn new(name: &str) -> Self {
-        let tokens: Vec<PreparedToken> = normalize::tokenize(name)
+        let mut tokens: Vec<PreparedToken> = normalize::tokenize(name)
             .into_iter()
             .take(MAX_TOKENS)
             .map(prepare_token)
             .collect();
-        let compounds = tokens
-            .windows(2)
-            .enumerate()
-            .map(|(first, pair)| {
-                let plain = format!("{}{}", pair[0].plain, pair[1].plain);
-                let phon = phonetic::phonetic_form(&plain);
-                let skel = phonetic::skeleton(&phon);
-                Compound {
-                    first,
-                    plain_hash: hash(&plain),
-                    phon_hash: hash(&phon),
-                    skel_hash: hash(&skel),
-                }
-            })
-            .collect();
+        assign_nasab_roles(&mut tokens, name.contains(','));
+        let compounds = compounds(&tokens);
         PreparedName {
             original: name.to_string(),
             tokens,
@@ -180,6 +178,41 @@ impl PreparedName {
     }
 }
 
+fn compounds(tokens: &[PreparedToken]) -> Vec<Compound> {
+    let mut out = Vec::new();
+    for span in 2..=3 {
+        for (first, window) in tokens.windows(span).enumerate() {
+            let joined: String = window.iter().map(|t| &*t.plain).collect();
+            let phon = phonetic::phonetic_form(&joined);
+            let skel = phonetic::skeleton(&phon);
+            out.push(Compound {
+                first,
+                span,
+                acronym: false,
+                plain_hash: hash(&joined),
+                phon_hash: hash(&phon),
+                skel_hash: hash(&skel),
+            });
+            let words = window
+                .iter()
+                .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Generic));
+            if words {
+                let initials: String = window.iter().map(|t| &t.plain[..1]).collect();
+                let h = hash(&initials);
+                out.push(Compound {
+                    first,
+                    span,
+                    acronym: true,
+                    plain_hash: h,
+                    phon_hash: h,
+                    skel_hash: h,
+                });
+            }
+        }
+    }
+    out
+}
+
 fn prepare_token(t: NormToken) -> PreparedToken {
     let phon = phonetic::phonetic_form(&t.plain);
     let skel = phonetic::skeleton(&phon);
@@ -192,10 +225,33 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         kind: t.kind,
         weight: t.kind.weight(),
         abjad: t.script.is_abjad(),
+        syllabic: t.script.is_syllabic(),
+        role: 0,
         original: t.original.into_boxed_str(),
         plain: t.plain.into_boxed_str(),
         phon: phon.into_boxed_str(),
         skel: skel.into_boxed_str(),
+    }
+}
+
+/// "Salman bin Muhammad" (Salman, son of Muhammad) and "Muhammad bin Salman" are two people:
+/// tokens before the first bin/bint are the person's own, tokens after it their forebears'.
+/// A name written "FAMILY, Given" (with a comma) has been reordered, so no roles are set.
+fn assign_nasab_roles(tokens: &mut [PreparedToken], reordered: bool) {
+    if reordered {
+        return;
+    }
+    let Some(first_bin) = tokens
+        .iter()
+        .position(|t| matches!(&*t.plain, "bin" | "bint"))
+    else {
+        return;
+    };
+    if first_bin == 0 {
+        return;
+    }
+    for (i, t) in tokens.iter_mut().enumerate() {
+        t.role = if i < first_bin { 1 } else { 2 };
     }
 }
 

@@ -4,8 +4,11 @@
 //!    that holds: equal plain forms (exact, 1); equal up to an ICAO Table A alternative (1);
 //!    numbers compare only exactly; an initial against a word with that first letter; tokens
 //!    of a vowelless script compare their consonant skeletons; equal phonetic forms (the
-//!    romanisation families, [`PHONETIC_SIM`]); otherwise Jaro-Winkler of the plain and of the
-//!    phonetic forms, rescaled so that values below [`JW_FLOOR`] count as no likeness at all.
+//!    romanisation families); otherwise the edit distance of the plain and of the phonetic
+//!    forms (with swaps of adjacent letters as one edit), relative to the token's length.
+//!    Tokens of syllabic scripts (Han, Hangul, Kana) are compared in their script when both
+//!    are; in an Arabic nasab chain a token of the person's own name never aligns with a
+//!    forebear's ("Salman bin Muhammad" is not "Muhammad bin Salman").
 //!    Titles, particles and legal forms only ever match exactly.
 //! 2. **Joined and split tokens**: two adjacent tokens on one side equal to one token on the
 //!    other, plainly or phonetically, align as one pair (Abdel Kader / Abdelkader).
@@ -13,36 +16,62 @@
 //!    order (swapped given and family names, "LAST, First" lists).
 //! 4. **Score** = Σ pair weight × similarity / (Σ pair weight + unmatched penalty). A pair
 //!    weighs the mean of its tokens' weights ([`TokenKind::weight`]). An unmatched token costs
-//!    its weight × [`SUBSET_PENALTY`] when the other name is wholly matched (a missing middle
-//!    name, a title, a legal form), and × 1 when both names keep unmatched tokens (the names
-//!    disagree).
+//!    its weight × [`Params::subset_penalty`] when the other name is wholly matched (a missing
+//!    middle name, a title, a legal form), and × [`Params::conflict_penalty`] when both names
+//!    keep unmatched tokens (the names disagree).
 //!
 //! The score is symmetric: swapping the names swaps left and right in the explanation only.
 
 use serde::Serialize;
 
-use crate::jaro::jaro_winkler;
+use crate::distance::osa_distance;
 use crate::normalize::TokenKind;
 use crate::prepared::{PreparedName, PreparedToken, MAX_TOKENS};
 
 /// The default decision threshold: two names whose score reaches it are treated as the same
-/// name. Chosen on the tuning half of the name benchmark (see `portwatch bench names`).
+/// name. Chosen on the tuning part of the name benchmark (see `portwatch bench names`).
 pub const DEFAULT_THRESHOLD: f64 = 0.70;
 
-/// Jaro-Winkler values at or below this count as no likeness; above it they scale linearly
-/// to 1.
-pub const JW_FLOOR: f64 = 0.75;
-/// Similarity of two tokens with equal phonetic forms but different spellings.
-pub const PHONETIC_SIM: f64 = 0.9;
-/// Jaro-Winkler likeness of phonetic forms is worth this share of plain-form likeness (the
-/// phonetic form is coarse).
-pub const PHONETIC_JW_SHARE: f64 = 0.85;
-/// Similarity of an initial and a word starting with that letter.
-pub const INITIAL_SIM: f64 = 0.8;
-/// Similarity of two tokens with equal consonant skeletons when one is in a vowelless script.
-pub const SKELETON_SIM: f64 = 0.9;
-/// Share of its weight an unmatched token costs when the other name is wholly matched.
-pub const SUBSET_PENALTY: f64 = 0.5;
+/// The knobs of the scorer. [`Params::default`] holds the values tuned on the benchmark's
+/// tuning part; the engine uses them, and a deployment may make the scorer stricter or looser.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Params {
+    /// How fast spelling similarity falls with edits: similarity = 1 − k × edits / length.
+    pub fuzzy_k: f64,
+    /// Similarity of two tokens with equal phonetic forms but different spellings.
+    pub phonetic_sim: f64,
+    /// Edit likeness of phonetic forms is worth this share of plain-form likeness (the
+    /// phonetic form is coarse).
+    pub phonetic_share: f64,
+    /// Similarity of an initial and a word starting with that letter.
+    pub initial_sim: f64,
+    /// Similarity of two tokens with equal consonant skeletons when one is in a vowelless
+    /// script.
+    pub skeleton_sim: f64,
+    /// Pairs less alike than this are not aligned: both tokens count as unmatched.
+    pub min_pair_sim: f64,
+    /// Share of its weight an unmatched token costs when the other name is wholly matched (a
+    /// missing middle name, a title, a legal form).
+    pub subset_penalty: f64,
+    /// Share of its weight an unmatched token costs when both names keep unmatched tokens
+    /// (the names disagree).
+    pub conflict_penalty: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            fuzzy_k: 1.75,
+            phonetic_sim: 0.9,
+            phonetic_share: 0.8,
+            initial_sim: 0.8,
+            skeleton_sim: 0.9,
+            min_pair_sim: 0.5,
+            subset_penalty: 0.3,
+            conflict_penalty: 1.25,
+        }
+    }
+}
 
 /// How two tokens were found alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -60,8 +89,10 @@ pub enum MatchKind {
     Initial,
     /// Close spelling (Jaro-Winkler).
     Fuzzy,
-    /// Two adjacent tokens of one name written as one token in the other.
+    /// Two or three adjacent tokens of one name written as one token in the other.
     Joined,
+    /// Two or three adjacent words of one name abbreviated to their initials in the other.
+    Acronym,
 }
 
 /// One aligned pair of tokens in an [`Explanation`].
@@ -83,7 +114,7 @@ pub struct UnmatchedToken {
     pub token: String,
     pub kind: TokenKind,
     pub weight: f64,
-    /// What it costs: weight × [`SUBSET_PENALTY`] or weight × 1.
+    /// What it costs: weight × the subset or the conflict penalty of [`Params`].
     pub penalty: f64,
 }
 
@@ -104,8 +135,12 @@ pub struct Explanation {
 
 /// Similarity of two prepared names, in 0..=1 (see the module documentation).
 pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> f64 {
-    let al = align(a, b);
-    al.score()
+    align(a, b, &Params::default()).score()
+}
+
+/// [`score_prepared`] with other parameters than the defaults.
+pub fn score_prepared_with(a: &PreparedName, b: &PreparedName, params: &Params) -> f64 {
+    align(a, b, params).score()
 }
 
 /// Similarity of two names given as text (prepares both; prefer [`score_prepared`] in loops).
@@ -115,7 +150,7 @@ pub fn score(a: &str, b: &str) -> f64 {
 
 /// [`score_prepared`] with the alignment that produced it.
 pub fn explain_prepared(a: &PreparedName, b: &PreparedName) -> Explanation {
-    let al = align(a, b);
+    let al = align(a, b, &Params::default());
     let score = al.score();
     let tok = |n: &PreparedName, i: usize| n.tokens[i].original.to_string();
     let pairs = al.pairs[..al.n_pairs]
@@ -128,25 +163,33 @@ pub fn explain_prepared(a: &PreparedName, b: &PreparedName) -> Explanation {
             weight: round4(p.weight),
         })
         .collect();
-    let unmatched = |n: &PreparedName, used: u32, factor: f64| -> Vec<UnmatchedToken> {
+    let telling_factor = al.telling_factor();
+    let unmatched = |n: &PreparedName, used: u32| -> Vec<UnmatchedToken> {
         (0..n.tokens.len())
             .filter(|i| used & (1 << i) == 0)
-            .map(|i| UnmatchedToken {
-                token: tok(n, i),
-                kind: n.tokens[i].kind,
-                weight: f64::from(n.tokens[i].weight),
-                penalty: round4(f64::from(n.tokens[i].weight) * factor),
+            .map(|i| {
+                let t = &n.tokens[i];
+                let factor = if is_telling(t.kind) {
+                    telling_factor
+                } else {
+                    al.subset_penalty
+                };
+                UnmatchedToken {
+                    token: tok(n, i),
+                    kind: t.kind,
+                    weight: f64::from(t.weight),
+                    penalty: round4(f64::from(t.weight) * factor),
+                }
             })
             .collect()
     };
-    let (fa, fb) = al.penalty_factors();
     Explanation {
         score: round4(score),
         threshold: DEFAULT_THRESHOLD,
         passes: score >= DEFAULT_THRESHOLD,
         pairs,
-        unmatched_left: unmatched(a, al.used_a, fa),
-        unmatched_right: unmatched(b, al.used_b, fb),
+        unmatched_left: unmatched(a, al.used_a),
+        unmatched_right: unmatched(b, al.used_b),
         matched: round4(al.matched),
         total: round4(al.total()),
     }
@@ -195,22 +238,30 @@ struct Alignment {
     used_b: u32,
     matched: f64,
     pair_weight: f64,
-    unmatched_a: f64,
-    unmatched_b: f64,
+    /// Unmatched weight of telling tokens (words, numbers, initials, generic words) per side.
+    telling_a: f64,
+    telling_b: f64,
+    /// Unmatched weight of titles, particles and legal forms, both sides.
+    minor: f64,
+    subset_penalty: f64,
+    conflict_penalty: f64,
 }
 
 impl Alignment {
-    fn penalty_factors(&self) -> (f64, f64) {
-        if self.unmatched_a > 0.0 && self.unmatched_b > 0.0 {
-            (1.0, 1.0)
+    /// Unmatched telling tokens on both sides mean the names disagree; on one side only, that
+    /// one name says more. Titles, particles and legal forms never make a disagreement.
+    fn telling_factor(&self) -> f64 {
+        if self.telling_a > 0.0 && self.telling_b > 0.0 {
+            self.conflict_penalty
         } else {
-            (SUBSET_PENALTY, SUBSET_PENALTY)
+            self.subset_penalty
         }
     }
 
     fn total(&self) -> f64 {
-        let (fa, fb) = self.penalty_factors();
-        self.pair_weight + self.unmatched_a * fa + self.unmatched_b * fb
+        self.pair_weight
+            + (self.telling_a + self.telling_b) * self.telling_factor()
+            + self.minor * self.subset_penalty
     }
 
     fn score(&self) -> f64 {
@@ -231,7 +282,7 @@ impl Alignment {
     }
 }
 
-fn align(a: &PreparedName, b: &PreparedName) -> Alignment {
+fn align(a: &PreparedName, b: &PreparedName, params: &Params) -> Alignment {
     let mut al = Alignment {
         pairs: [NO_PAIR; MAX_TOKENS],
         n_pairs: 0,
@@ -239,8 +290,11 @@ fn align(a: &PreparedName, b: &PreparedName) -> Alignment {
         used_b: 0,
         matched: 0.0,
         pair_weight: 0.0,
-        unmatched_a: 0.0,
-        unmatched_b: 0.0,
+        telling_a: 0.0,
+        telling_b: 0.0,
+        minor: 0.0,
+        subset_penalty: params.subset_penalty,
+        conflict_penalty: params.conflict_penalty,
     };
     let (n, m) = (a.tokens.len(), b.tokens.len());
     if n == 0 || m == 0 {
@@ -251,14 +305,17 @@ fn align(a: &PreparedName, b: &PreparedName) -> Alignment {
     let mut best_b = [0.0f64; MAX_TOKENS];
     for (i, ta) in a.tokens.iter().enumerate() {
         for (j, tb) in b.tokens.iter().enumerate() {
-            let s = token_similarity(ta, tb);
+            let mut s = token_similarity(ta, tb, params);
+            if s.0 < params.min_pair_sim {
+                s.0 = 0.0;
+            }
             best_a[i] = best_a[i].max(s.0);
             best_b[j] = best_b[j].max(s.0);
             sims[i][j] = s;
         }
     }
-    join_pairs(a, b, &best_a, &best_b, false, &mut al);
-    join_pairs(b, a, &best_b, &best_a, true, &mut al);
+    join_pairs(a, b, &best_a, &best_b, false, params, &mut al);
+    join_pairs(b, a, &best_b, &best_a, true, params, &mut al);
     // Greedy order-free alignment of what is left, best pair first.
     loop {
         let mut best = (0.0f64, 0usize, 0usize);
@@ -285,29 +342,47 @@ fn align(a: &PreparedName, b: &PreparedName) -> Alignment {
             weight: f64::from(a.tokens[i].weight + b.tokens[j].weight) / 2.0,
         });
     }
-    al.unmatched_a = unmatched_weight(a, al.used_a);
-    al.unmatched_b = unmatched_weight(b, al.used_b);
+    let (telling_a, minor_a) = unmatched_weight(a, al.used_a);
+    let (telling_b, minor_b) = unmatched_weight(b, al.used_b);
+    al.telling_a = telling_a;
+    al.telling_b = telling_b;
+    al.minor = minor_a + minor_b;
     al
 }
 
-fn unmatched_weight(n: &PreparedName, used: u32) -> f64 {
-    n.tokens
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| used & (1 << i) == 0)
-        .map(|(_, t)| f64::from(t.weight))
-        .sum()
+/// Unmatched weight of a name's telling tokens and of its minor ones.
+fn unmatched_weight(n: &PreparedName, used: u32) -> (f64, f64) {
+    let mut telling = 0.0;
+    let mut minor = 0.0;
+    for (i, t) in n.tokens.iter().enumerate() {
+        if used & (1 << i) == 0 {
+            if is_telling(t.kind) {
+                telling += f64::from(t.weight);
+            } else {
+                minor += f64::from(t.weight);
+            }
+        }
+    }
+    (telling, minor)
 }
 
-/// Aligns two adjacent tokens of `joined_side` with one token of `single_side` written as one
-/// word, where that beats what either token finds alone. `swapped` says that `joined_side` is
-/// the right-hand name.
+fn is_telling(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Word | TokenKind::Number | TokenKind::Initial | TokenKind::Generic
+    )
+}
+
+/// Aligns two or three adjacent tokens of `joined_side` with one token of `single_side` that
+/// writes them as one word or as their initials, where that beats what the single token finds
+/// alone. `swapped` says that `joined_side` is the right-hand name.
 fn join_pairs(
     joined_side: &PreparedName,
     single_side: &PreparedName,
     best_joined: &[f64; MAX_TOKENS],
     best_single: &[f64; MAX_TOKENS],
     swapped: bool,
+    params: &Params,
     al: &mut Alignment,
 ) {
     let (used_joined, used_single) = if swapped {
@@ -317,7 +392,7 @@ fn join_pairs(
     };
     let (mut used_joined, mut used_single) = (used_joined, used_single);
     for c in &joined_side.compounds {
-        let both = 0b11u32 << c.first;
+        let both = ((1u32 << c.span) - 1) << c.first;
         if used_joined & both != 0 {
             continue;
         }
@@ -325,33 +400,38 @@ fn join_pairs(
             if used_single & (1 << j) != 0 {
                 continue;
             }
-            let sim = if c.plain_hash == t.plain_hash {
-                1.0
+            let (sim, how) = if c.acronym {
+                if c.plain_hash != t.plain_hash || t.plain.len() != c.span {
+                    continue;
+                }
+                (params.phonetic_sim, MatchKind::Acronym)
+            } else if c.plain_hash == t.plain_hash {
+                (1.0, MatchKind::Joined)
             } else if c.phon_hash == t.phon_hash || (t.abjad && c.skel_hash == t.skel_hash) {
-                PHONETIC_SIM
+                (params.phonetic_sim, MatchKind::Joined)
             } else {
                 continue;
             };
-            let worse_alone = best_joined[c.first].min(best_joined[c.first + 1]);
-            if best_single[j] > sim || worse_alone >= 1.0 {
+            let span = c.first..c.first + c.span;
+            let worst_alone = best_joined[span.clone()].iter().fold(1.0f64, |m, &x| m.min(x));
+            if best_single[j] > sim || worst_alone >= 1.0 {
                 continue;
             }
             used_joined |= both;
             used_single |= 1 << j;
-            let w_joined =
-                joined_side.tokens[c.first].weight + joined_side.tokens[c.first + 1].weight;
+            let w_joined: f32 = joined_side.tokens[span].iter().map(|t| t.weight).sum();
             let weight = f64::from(w_joined + t.weight) / 2.0;
             let (left, left_span, right, right_span) = if swapped {
-                (j as u8, 1, c.first as u8, 2)
+                (j as u8, 1, c.first as u8, c.span as u8)
             } else {
-                (c.first as u8, 2, j as u8, 1)
+                (c.first as u8, c.span as u8, j as u8, 1)
             };
             al.push(Pair {
                 left,
                 left_span,
                 right,
                 right_span,
-                how: MatchKind::Joined,
+                how,
                 sim,
                 weight,
             });
@@ -368,9 +448,19 @@ fn join_pairs(
 }
 
 /// Similarity of two tokens in 0..=1 and how it was found (see the module documentation).
-pub(crate) fn token_similarity(a: &PreparedToken, b: &PreparedToken) -> (f64, MatchKind) {
+pub(crate) fn token_similarity(
+    a: &PreparedToken,
+    b: &PreparedToken,
+    params: &Params,
+) -> (f64, MatchKind) {
     const NONE: (f64, MatchKind) = (0.0, MatchKind::Fuzzy);
+    if a.role != 0 && b.role != 0 && a.role != b.role {
+        return NONE;
+    }
     if a.plain_hash == b.plain_hash {
+        if a.syllabic && b.syllabic && a.original != b.original {
+            return syllabic_similarity(a, b, params);
+        }
         return (1.0, MatchKind::Exact);
     }
     if a.alt_hash == b.plain_hash || a.plain_hash == b.alt_hash || a.alt_hash == b.alt_hash {
@@ -386,26 +476,71 @@ pub(crate) fn token_similarity(a: &PreparedToken, b: &PreparedToken) -> (f64, Ma
         (true, true) => return NONE,
         (true, false) | (false, true) => {
             return if a.plain.as_bytes()[0] == b.plain.as_bytes()[0] {
-                (INITIAL_SIM, MatchKind::Initial)
+                (params.initial_sim, MatchKind::Initial)
             } else {
                 NONE
             };
         }
         (false, false) => {}
     }
+    if a.syllabic && b.syllabic {
+        return syllabic_similarity(a, b, params);
+    }
     if a.abjad || b.abjad {
         if a.skel_hash == b.skel_hash && a.skel.len() >= 2 {
-            return (SKELETON_SIM, MatchKind::Skeleton);
+            return (params.skeleton_sim, MatchKind::Skeleton);
         }
-        let jw = jaro_winkler(a.skel.as_bytes(), b.skel.as_bytes());
-        return (rescale(jw) * SKELETON_SIM, MatchKind::Skeleton);
+        let s = edit_similarity(a.skel.as_bytes(), b.skel.as_bytes(), params.fuzzy_k);
+        return (s * params.skeleton_sim, MatchKind::Skeleton);
     }
     if a.phon_hash == b.phon_hash {
-        return (PHONETIC_SIM, MatchKind::Phonetic);
+        return (params.phonetic_sim, MatchKind::Phonetic);
     }
-    let plain = rescale(jaro_winkler(a.plain.as_bytes(), b.plain.as_bytes()));
-    let phon = rescale(jaro_winkler(a.phon.as_bytes(), b.phon.as_bytes())) * PHONETIC_JW_SHARE;
+    let plain = edit_similarity(a.plain.as_bytes(), b.plain.as_bytes(), params.fuzzy_k);
+    let phon = edit_similarity(a.phon.as_bytes(), b.phon.as_bytes(), params.fuzzy_k)
+        * params.phonetic_share;
     (plain.max(phon), MatchKind::Fuzzy)
+}
+
+/// Two tokens of a syllabic script compared in that script: one character is one syllable,
+/// so each differing character weighs far more than a letter of a romanisation.
+fn syllabic_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f64, MatchKind) {
+    let mut ca = ['\0'; MAX_SYLLABLES];
+    let mut cb = ['\0'; MAX_SYLLABLES];
+    let na = fill_chars(&a.original, &mut ca);
+    let nb = fill_chars(&b.original, &mut cb);
+    let longest = na.max(nb).max(1) as f64;
+    let edits = osa_distance(&ca[..na], &cb[..nb]) as f64;
+    // A two-syllable given name differing in one syllable is another name.
+    let s = (1.0 - params.fuzzy_k * edits / longest).clamp(0.0, 1.0);
+    (s, MatchKind::Fuzzy)
+}
+
+const MAX_SYLLABLES: usize = 16;
+
+fn fill_chars(s: &str, buf: &mut [char; MAX_SYLLABLES]) -> usize {
+    let mut n = 0;
+    for c in s.chars().take(MAX_SYLLABLES) {
+        buf[n] = c;
+        n += 1;
+    }
+    n
+}
+
+/// Spelling similarity from the edit distance: 1 − k × edits / length of the longer token,
+/// floored at 0. With k = 2 one typo in a six-letter name leaves 0.67, two leave 0.33.
+fn edit_similarity(a: &[u8], b: &[u8], k: f64) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 0.0;
+    }
+    // The length difference alone bounds the distance from below: skip hopeless pairs.
+    let floor = a.len().abs_diff(b.len()) as f64;
+    if 1.0 - k * floor / longest as f64 <= 0.0 {
+        return 0.0;
+    }
+    let edits = osa_distance(a, b) as f64;
+    (1.0 - k * edits / longest as f64).clamp(0.0, 1.0)
 }
 
 /// Titles, particles and legal forms align only with their own kind (and then only when
@@ -419,8 +554,4 @@ fn comparable_kinds(a: TokenKind, b: TokenKind) -> bool {
         )
     };
     !minor(a) && !minor(b)
-}
-
-fn rescale(jw: f64) -> f64 {
-    ((jw - JW_FLOOR) / (1.0 - JW_FLOOR)).clamp(0.0, 1.0)
 }

@@ -30,6 +30,10 @@ pub enum Script {
     Hebrew,
     /// Han ideographs: one syllable per character.
     Han,
+    /// Korean Hangul syllables.
+    Hangul,
+    /// Japanese Hiragana and Katakana.
+    Kana,
     /// Anything else (Armenian, Georgian, Hangul, Kana, Khmer, Thai, Indic, …).
     Other,
 }
@@ -39,6 +43,12 @@ impl Script {
     /// compares consonant skeletons.
     pub fn is_abjad(self) -> bool {
         matches!(self, Script::Arabic | Script::Hebrew)
+    }
+
+    /// Scripts whose every character is a syllable of a name: one character differing is a
+    /// different name (习近平 / 习近朋), however close the romanisations.
+    pub fn is_syllabic(self) -> bool {
+        matches!(self, Script::Han | Script::Hangul | Script::Kana)
     }
 }
 
@@ -51,6 +61,8 @@ pub fn script_of(c: char) -> Script {
         0x0590..=0x05FF => Script::Hebrew,
         0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => Script::Arabic,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF => Script::Han,
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
+        0x3040..=0x30FF => Script::Kana,
         _ => Script::Other,
     }
 }
@@ -72,7 +84,7 @@ pub fn push_ascii(c: char, word_initial: bool, out: &mut String) {
         Script::Greek => out.push_str(greek(c)),
         Script::Arabic => out.push_str(arabic(c, word_initial)),
         Script::Latin => push_stripped_latin(c, out),
-        Script::Hebrew | Script::Han | Script::Other => {
+        Script::Hebrew | Script::Han | Script::Hangul | Script::Kana | Script::Other => {
             if let Some(s) = deunicode::deunicode_char(c) {
                 for b in s.chars().filter(char::is_ascii_alphanumeric) {
                     out.push(b.to_ascii_lowercase());
