@@ -3,8 +3,9 @@
 
 use portwatch_formats::native::{Format, ReadOptions, Reader, Writer};
 use portwatch_model::{
-    AgencyId, CountryCode, DocumentHolder, DocumentNumber, DocumentStatus, DocumentType,
-    PartialDate, RecordBody, RecordContent, TravelDocument, Visibility,
+    AgencyId, CountryCode, Database, DocumentHolder, DocumentNumber, DocumentStatus, DocumentType,
+    Identifier, IdentifierKind, NameKind, Notice, NoticeKind, PartialDate, Person, PersonFlag,
+    PersonName, RecordBody, RecordContent, TerrorismItem, TravelDocument, Visibility,
 };
 use proptest::prelude::*;
 
@@ -86,8 +87,121 @@ fn document() -> impl Strategy<Value = RecordContent> {
         )
 }
 
+/// Text that must be written as it is: the separators and escape of list cells included.
+fn awkward() -> impl Strategy<Value = String> {
+    "[A-Za-zÀ-ÿ0-9 ,:|\\\"-]{0,12}[A-Za-z]"
+}
+
+fn person() -> impl Strategy<Value = RecordContent> {
+    let names = (
+        awkward(),
+        proptest::collection::vec((awkward(), 0usize..3), 0..4),
+    );
+    let identifiers = proptest::collection::vec(
+        (
+            prop::sample::select(vec![IdentifierKind::Passport, IdentifierKind::NationalId]),
+            proptest::option::of(prop::sample::select(vec!["DZA", "FRA"])),
+            "[A-Z0-9]{1,9}",
+        ),
+        0..3,
+    );
+    let notices = proptest::collection::vec(
+        (
+            prop::sample::select(vec![NoticeKind::Red, NoticeKind::InterpolUnSpecial]),
+            any::<bool>(),
+            proptest::option::of(awkward()),
+            proptest::option::of(1u8..=28),
+        ),
+        0..3,
+    );
+    let items = proptest::collection::vec((awkward(), awkward()), 0..2);
+    (
+        names,
+        identifiers,
+        notices,
+        items,
+        proptest::collection::vec(awkward(), 0..2),
+    )
+        .prop_filter_map("valid", |(names, identifiers, notices, items, places)| {
+            let (primary, others) = names;
+            let mut all = vec![PersonName {
+                full: primary,
+                kind: NameKind::Primary,
+            }];
+            let kinds = [
+                NameKind::Alias,
+                NameKind::WeakAlias,
+                NameKind::OriginalScript,
+            ];
+            // CSV groups names by kind, so generate them grouped.
+            for kind in kinds {
+                for (full, k) in &others {
+                    if kinds[*k] == kind {
+                        all.push(PersonName {
+                            full: full.clone(),
+                            kind,
+                        });
+                    }
+                }
+            }
+            let body = Person {
+                owner_ref: "P-1".into(),
+                names: all,
+                birth_dates: vec![PartialDate::new(1980, Some(2), None).ok()?],
+                birth_places: places,
+                nationalities: vec![CountryCode::parse("MAR").ok()?],
+                sex: None,
+                identifiers: identifiers
+                    .into_iter()
+                    .map(|(kind, country, number)| {
+                        Some(Identifier {
+                            kind,
+                            country: country.and_then(|c| CountryCode::parse(c).ok()),
+                            number: DocumentNumber::parse(&number).ok()?,
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+                notices: notices
+                    .into_iter()
+                    .map(|(kind, diffusion, reference, day)| Notice {
+                        kind,
+                        diffusion,
+                        reference,
+                        issued_on: day.and_then(|d| {
+                            time::Date::from_calendar_date(2019, time::Month::May, d).ok()
+                        }),
+                    })
+                    .collect(),
+                flags: vec![PersonFlag::DiscreetCheck, PersonFlag::EscapeRisk],
+                terrorism_items: items
+                    .into_iter()
+                    .map(|(reference, summary)| TerrorismItem { reference, summary })
+                    .collect(),
+            };
+            let owner = AgencyId::parse("ncb-rabat").ok()?;
+            RecordContent::new(owner, Visibility::All, None, None, RecordBody::Person(body)).ok()
+        })
+}
+
+fn through_csv(records: &[RecordContent], kind: Database) -> Vec<RecordContent> {
+    let mut writer = Writer::new(Vec::new(), Format::Csv, Some(kind)).unwrap();
+    for r in records {
+        writer.write(r).unwrap();
+    }
+    let bytes = writer.finish().unwrap();
+    Reader::new(&bytes[..], Format::Csv, ReadOptions::default())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn persons_with_awkward_text_round_trip_through_csv(records in proptest::collection::vec(person(), 0..6)) {
+        prop_assert_eq!(through_csv(&records, Database::Persons), records);
+    }
 
     #[test]
     fn the_csv_reader_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
