@@ -1,0 +1,201 @@
+//! [`KeyTable`]: a compact multimap from 64-bit key fingerprints to record slots.
+//!
+//! Every index of the engine is one or more key tables: documents by (issuing state, number)
+//! and by OCR skeleton, vehicles by VIN and plate, persons by name keys and identifiers. At
+//! INTERPOL scale (128 million documents) a `HashMap<String, _>` would need tens of gigabytes,
+//! so a key table stores only what a look-up needs:
+//!
+//! * a **base**: the fingerprints sorted in one `Vec<u64>` with the slots beside them in a
+//!   `Vec<u32>` (12 bytes an entry), plus a directory indexed by the top bits of the
+//!   fingerprint that narrows a look-up to a bucket of about four entries — two or three cache
+//!   misses instead of a binary search over gigabytes;
+//! * a **delta**: a small hash map holding the entries added since the base was built (live
+//!   changes from the store's change log), so a single change never rebuilds the base.
+//!
+//! Entries are never removed: the slot they point to is marked dead in the record table and
+//! skipped by the reader; the next bulk build drops them.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hasher for keys that are already well-mixed 64-bit fingerprints: hashing them again
+/// would only cost time.
+#[derive(Default)]
+pub(crate) struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8)) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = mix(u64::from(n));
+    }
+}
+
+/// A `HashMap` keyed by fingerprints.
+pub(crate) type FingerprintMap<V> = HashMap<u64, V, BuildHasherDefault<FingerprintHasher>>;
+
+/// The 64-bit fingerprint of a key made of several parts (the parts are separated, so
+/// `("AB", "C")` and `("A", "BC")` differ). FNV-1a followed by a final mix so that the top bits
+/// are uniform, which the directory relies on.
+pub fn fingerprint(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// The splitmix64 finaliser: spreads every input bit over every output bit.
+pub(crate) fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Sorted base plus live delta (see the module documentation).
+#[derive(Default)]
+pub(crate) struct KeyTable {
+    keys: Vec<u64>,
+    slots: Vec<u32>,
+    /// `directory[b]..directory[b + 1]` is the range of bucket `b` (the top `bits` bits).
+    directory: Vec<u32>,
+    bits: u32,
+    delta: FingerprintMap<Vec<u32>>,
+}
+
+impl KeyTable {
+    /// Builds the base from `(fingerprint, slot)` pairs in any order.
+    pub(crate) fn build(mut pairs: Vec<(u64, u32)>) -> Self {
+        pairs.sort_unstable();
+        let bits = directory_bits(pairs.len());
+        let mut directory = vec![0u32; (1usize << bits) + 1];
+        let mut keys = Vec::with_capacity(pairs.len());
+        let mut slots = Vec::with_capacity(pairs.len());
+        for &(key, slot) in &pairs {
+            directory[bucket(key, bits) + 1] += 1;
+            keys.push(key);
+            slots.push(slot);
+        }
+        drop(pairs);
+        for b in 1..directory.len() {
+            directory[b] += directory[b - 1];
+        }
+        KeyTable {
+            keys,
+            slots,
+            directory,
+            bits,
+            delta: FingerprintMap::default(),
+        }
+    }
+
+    /// Adds one entry to the delta (a live change).
+    pub(crate) fn insert(&mut self, key: u64, slot: u32) {
+        self.delta.entry(key).or_default().push(slot);
+    }
+
+    /// The base range of `key`.
+    fn base_range(&self, key: u64) -> std::ops::Range<usize> {
+        if self.keys.is_empty() {
+            return 0..0;
+        }
+        let b = bucket(key, self.bits);
+        let (lo, hi) = (self.directory[b] as usize, self.directory[b + 1] as usize);
+        let bucket_keys = &self.keys[lo..hi];
+        let start = lo + bucket_keys.partition_point(|&k| k < key);
+        let end = lo + bucket_keys.partition_point(|&k| k <= key);
+        start..end
+    }
+
+    /// Calls `visit` with every slot stored under `key` (live or dead).
+    pub(crate) fn for_each(&self, key: u64, mut visit: impl FnMut(u32)) {
+        for &slot in &self.slots[self.base_range(key)] {
+            visit(slot);
+        }
+        if let Some(more) = self.delta.get(&key) {
+            for &slot in more {
+                visit(slot);
+            }
+        }
+    }
+
+    /// How many slots are stored under `key` (dead ones included): the cost of visiting it.
+    pub(crate) fn count(&self, key: u64) -> usize {
+        self.base_range(key).len() + self.delta.get(&key).map_or(0, Vec::len)
+    }
+
+    /// Heap bytes held (an estimate for the delta).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let delta_entries: usize = self.delta.values().map(|v| v.capacity() * 4 + 32).sum();
+        self.keys.capacity() * 8
+            + self.slots.capacity() * 4
+            + self.directory.capacity() * 4
+            + delta_entries
+    }
+
+    /// Entries in the base and in the delta.
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len() + self.delta.values().map(Vec::len).sum::<usize>()
+    }
+}
+
+/// About four entries a bucket: small enough to scan in one or two cache lines.
+fn directory_bits(entries: usize) -> u32 {
+    let buckets = (entries / 4).max(1);
+    (usize::BITS - buckets.leading_zeros()).clamp(1, 30)
+}
+
+fn bucket(key: u64, bits: u32) -> usize {
+    (key >> (64 - bits)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_slot_of_a_key_in_base_and_delta() {
+        let pairs: Vec<(u64, u32)> = (0..10_000u32)
+            .map(|i| (fingerprint(&[&(i % 2500).to_le_bytes()]), i))
+            .collect();
+        let mut table = KeyTable::build(pairs);
+        let key = fingerprint(&[&7u32.to_le_bytes()]);
+        table.insert(key, 99_999);
+        let mut found = Vec::new();
+        table.for_each(key, |s| found.push(s));
+        found.sort_unstable();
+        assert_eq!(found, vec![7, 2507, 5007, 7507, 99_999]);
+        assert_eq!(table.count(key), 5);
+        assert_eq!(table.count(fingerprint(&[b"absent"])), 0);
+    }
+
+    #[test]
+    fn an_empty_table_finds_nothing() {
+        let table = KeyTable::build(Vec::new());
+        assert_eq!(table.count(1), 0);
+    }
+
+    #[test]
+    fn parts_are_separated_in_fingerprints() {
+        assert_ne!(fingerprint(&[b"AB", b"C"]), fingerprint(&[b"A", b"BC"]));
+    }
+}

@@ -1,0 +1,479 @@
+//! The nominal database: persons found by their names, aliases and identifiers.
+//!
+//! **Candidate generation.** Each name of a person (primary, aliases, original script) gives
+//! the names crate's index keys ([`PreparedName::index_keys`]: the consonant skeleton of each
+//! telling token, and its first and last three letters). Common keys ("s:mhmd" for every
+//! Mohamed, Muhammad and محمد) are shared by a large share of a Maghreb or Levant watch list,
+//! so a key alone would hand the scorer tens of thousands of candidates. The index therefore
+//! also stores **pair keys**: a skeleton key of one token combined with a key of another
+//! token of the same name. A traveller's name finds a person through any single key whose
+//! posting list is short ([`SINGLE_KEY_LIMIT`]) or through any pair key ([`PAIR_KEY_LIMIT`]):
+//! a name the scorer accepts almost always agrees on two tokens (or on one rare one), so the
+//! candidates stay few while the recall stays that of the keys. `portwatch bench engine`
+//! measures both against a full scan.
+//!
+//! **Scoring.** Every candidate is scored with [`score_prepared`] over each pair of
+//! (traveller name, person name); the best name score is then adjusted by the facts:
+//! date of birth, sex and nationality (see [`PersonScorer`]).
+
+use portwatch_model::{
+    Action, CountryCode, NameKind, PartialDate, Person, Record, RecordBody, Sex,
+};
+use portwatch_names::{explain_prepared, score_prepared, PreparedName};
+
+use crate::hit::{compare_dates, AlignedTokens, FactCheck, PersonReason};
+use crate::keytable::{fingerprint, mix, KeyTable};
+use crate::slots::{Admission, BulkSlots, SlotTable};
+
+/// A single name key is used for candidates only when at most this many names carry it.
+pub const SINGLE_KEY_LIMIT: usize = 256;
+/// A pair key is used when at most this many names carry it.
+pub const PAIR_KEY_LIMIT: usize = 4096;
+
+/// What the index keeps of a person to score it (the rest stays in the store).
+#[derive(Debug, Clone)]
+pub(crate) struct PersonData {
+    names: Vec<(PreparedName, NameKind)>,
+    birth_dates: Vec<PartialDate>,
+    sex: Option<Sex>,
+    nationalities: Vec<CountryCode>,
+    identifiers: Vec<String>,
+    action: Action,
+}
+
+impl PersonData {
+    fn new(person: &Person) -> Self {
+        PersonData {
+            names: person
+                .names
+                .iter()
+                .map(|n| (PreparedName::new(&n.full), n.kind))
+                .collect(),
+            birth_dates: person.birth_dates.clone(),
+            sex: person.sex,
+            nationalities: person.nationalities.clone(),
+            identifiers: person
+                .identifiers
+                .iter()
+                .map(|i| i.number.as_str().to_string())
+                .collect(),
+            action: Action::for_person(person),
+        }
+    }
+
+    pub(crate) fn action(&self) -> Action {
+        self.action
+    }
+
+    fn heap_bytes(&self) -> usize {
+        // PreparedName does not report its size; a name of three tokens holds about 600 bytes.
+        self.names.len() * 600 + self.identifiers.iter().map(|s| s.len() + 24).sum::<usize>()
+    }
+}
+
+/// Group numbers above this are compound keys (each its own group).
+const MAX_TOKENS_IN_GROUPS: usize = 1 << 16;
+
+/// Keys of one name grouped by token, so that pair keys join different tokens.
+fn name_keys(name: &PreparedName) -> (Vec<u64>, Vec<u64>) {
+    let keys = name.index_keys();
+    let forms = name.forms();
+    // Group each key with the token it comes from; compound keys form groups of their own.
+    let group_of = |i: usize, key: &str| -> usize {
+        forms
+            .tokens
+            .iter()
+            .position(|t| {
+                let s = if t.skeleton.is_empty() {
+                    &t.phonetic
+                } else {
+                    &t.skeleton
+                };
+                let plain = &t.plain;
+                let (head, tail) = match (plain.get(..3), plain.len().checked_sub(3)) {
+                    (Some(h), Some(at)) if plain.len() >= 5 => (h, plain.get(at..).unwrap_or("")),
+                    _ => ("", ""),
+                };
+                key.strip_prefix("s:") == Some(s.as_str())
+                    || (!head.is_empty() && key.strip_prefix("p:") == Some(head))
+                    || (!tail.is_empty() && key.strip_prefix("e:") == Some(tail))
+            })
+            .unwrap_or(MAX_TOKENS_IN_GROUPS + i)
+    };
+    let grouped: Vec<(usize, &str, u64)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            (
+                group_of(i, k),
+                k.as_str(),
+                fingerprint(&[b"n", k.as_bytes()]),
+            )
+        })
+        .collect();
+    let singles = grouped.iter().map(|g| g.2).collect();
+    let mut pairs = Vec::new();
+    for (i, a) in grouped.iter().enumerate() {
+        for b in &grouped[i + 1..] {
+            let a_skeleton = a.1.starts_with("s:");
+            let b_skeleton = b.1.starts_with("s:");
+            if a.0 != b.0 && (a_skeleton || b_skeleton) {
+                pairs.push(mix(a.2 ^ b.2.rotate_left(17)));
+            }
+        }
+    }
+    (singles, pairs)
+}
+
+/// The fingerprint of a person identifier (a document number, any issuer).
+fn identifier_key(number: &str) -> u64 {
+    fingerprint(&[
+        b"i",
+        portwatch_ident::document_number::canonical(number).as_bytes(),
+    ])
+}
+
+/// All keys of a person: (name singles, name pairs, identifiers), each deduplicated.
+fn person_keys(data: &PersonData) -> [Vec<u64>; 3] {
+    let mut singles = Vec::new();
+    let mut pairs = Vec::new();
+    for (name, _) in &data.names {
+        let (s, p) = name_keys(name);
+        singles.extend(s);
+        pairs.extend(p);
+    }
+    let mut ids: Vec<u64> = data.identifiers.iter().map(|n| identifier_key(n)).collect();
+    for v in [&mut singles, &mut pairs, &mut ids] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    [singles, pairs, ids]
+}
+
+/// A traveller as the person index sees it.
+pub(crate) struct PersonQuery {
+    pub names: Vec<PreparedName>,
+    pub birth_date: Option<PartialDate>,
+    pub sex: Option<Sex>,
+    pub nationality: Option<CountryCode>,
+    pub document_number: Option<String>,
+}
+
+/// A person that matched, before policy.
+pub(crate) struct PersonMatch {
+    pub slot: u32,
+    pub score: f64,
+    pub by_identifier: bool,
+    pub reason: PersonReason,
+}
+
+/// How name score and facts combine (see [`PersonScorer::score`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PersonScorer {
+    /// A person is a hit when the adjusted score reaches this.
+    pub threshold: f64,
+    /// Names scoring below this are not considered at all.
+    pub name_floor: f64,
+    pub birth_date_agrees: f64,
+    pub birth_date_slip: f64,
+    pub birth_date_conflicts: f64,
+    pub sex_conflicts: f64,
+    pub nationality_agrees: f64,
+    /// A weak alias (nickname, partial name) counts for this share of its score.
+    pub weak_alias_factor: f64,
+}
+
+impl Default for PersonScorer {
+    fn default() -> Self {
+        PersonScorer {
+            threshold: portwatch_names::DEFAULT_THRESHOLD,
+            name_floor: portwatch_names::DEFAULT_THRESHOLD - 0.1,
+            birth_date_agrees: 0.10,
+            birth_date_slip: -0.05,
+            birth_date_conflicts: -0.35,
+            sex_conflicts: -0.20,
+            nationality_agrees: 0.03,
+            weak_alias_factor: 0.9,
+        }
+    }
+}
+
+impl PersonScorer {
+    /// The best name pair, adjusted: + when the date of birth agrees, a little − for a slip,
+    /// much − when it conflicts or the sex does; + when a nationality is shared. Clamped to
+    /// 0..=1. `None` when no name pair reaches [`PersonScorer::name_floor`].
+    pub(crate) fn score(&self, q: &PersonQuery, p: &PersonData) -> Option<(f64, PersonReason)> {
+        let mut best: Option<(f64, usize, usize)> = None;
+        for (qi, qn) in q.names.iter().enumerate() {
+            for (pi, (pn, kind)) in p.names.iter().enumerate() {
+                let mut s = score_prepared(qn, pn);
+                if *kind == NameKind::WeakAlias {
+                    s *= self.weak_alias_factor;
+                }
+                if best.is_none_or(|b| s > b.0) {
+                    best = Some((s, qi, pi));
+                }
+            }
+        }
+        let (name_score, qi, pi) = best?;
+        if name_score < self.name_floor {
+            return None;
+        }
+        let birth_date = match q.birth_date {
+            Some(qd) if !p.birth_dates.is_empty() => p
+                .birth_dates
+                .iter()
+                .map(|pd| compare_dates(&qd, pd))
+                .min_by_key(|c| match c {
+                    FactCheck::Agrees => 0,
+                    FactCheck::Slip => 1,
+                    _ => 2,
+                })
+                .unwrap_or(FactCheck::Unknown),
+            _ => FactCheck::Unknown,
+        };
+        let sex = match (q.sex, p.sex) {
+            (Some(a), Some(b)) if a == b => FactCheck::Agrees,
+            (Some(_), Some(_)) => FactCheck::Conflicts,
+            _ => FactCheck::Unknown,
+        };
+        let nationality = match q.nationality {
+            Some(n) if p.nationalities.contains(&n) => FactCheck::Agrees,
+            Some(_) if !p.nationalities.is_empty() => FactCheck::Conflicts,
+            _ => FactCheck::Unknown,
+        };
+        let mut score = name_score;
+        score += match birth_date {
+            FactCheck::Agrees => self.birth_date_agrees,
+            FactCheck::Slip => self.birth_date_slip,
+            FactCheck::Conflicts => self.birth_date_conflicts,
+            FactCheck::Unknown => 0.0,
+        };
+        if sex == FactCheck::Conflicts {
+            score += self.sex_conflicts;
+        }
+        if nationality == FactCheck::Agrees {
+            score += self.nationality_agrees;
+        }
+        let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
+        let reason = PersonReason {
+            query_name: q.names[qi].original().to_string(),
+            matched_name: p.names[pi].0.original().to_string(),
+            matched_name_kind: p.names[pi].1,
+            name_score: (name_score * 10_000.0).round() / 10_000.0,
+            alignment: Vec::new(),
+            birth_date,
+            sex,
+            nationality,
+        };
+        Some((score, reason))
+    }
+
+    /// The token alignment of the pair a reason names (computed only for hits).
+    fn explain(&self, q: &PersonQuery, p: &PersonData, reason: &mut PersonReason) {
+        let qn = q.names.iter().find(|n| n.original() == reason.query_name);
+        let pn = p
+            .names
+            .iter()
+            .find(|n| n.0.original() == reason.matched_name);
+        if let (Some(qn), Some((pn, _))) = (qn, pn) {
+            reason.alignment = explain_prepared(qn, pn)
+                .pairs
+                .into_iter()
+                .map(|pair| AlignedTokens {
+                    query: pair.left,
+                    record: pair.right,
+                    how: format!("{:?}", pair.how).to_lowercase(),
+                    similarity: pair.similarity,
+                })
+                .collect();
+        }
+    }
+}
+
+/// The person index (see the module documentation).
+#[derive(Default)]
+pub(crate) struct PersonIndex {
+    pub(crate) slots: SlotTable,
+    data: Vec<Option<PersonData>>,
+    singles: KeyTable,
+    pairs: KeyTable,
+    identifiers: KeyTable,
+}
+
+/// What a bulk build collects per person.
+pub(crate) type PersonBulk = BulkSlots<PersonData>;
+
+pub(crate) fn bulk_add(bulk: &mut PersonBulk, record: &Record) {
+    if let RecordBody::Person(p) = &record.content.body {
+        bulk.add(record, PersonData::new(p));
+    }
+}
+
+impl PersonIndex {
+    pub(crate) fn build(bulk: PersonBulk) -> Self {
+        let (slots, data) = bulk.finish();
+        let mut tables: [Vec<(u64, u32)>; 3] = Default::default();
+        for (slot, person) in data.iter().enumerate() {
+            let slot = u32::try_from(slot).unwrap_or(u32::MAX);
+            for (table, keys) in tables.iter_mut().zip(person_keys(person)) {
+                table.extend(keys.into_iter().map(|k| (k, slot)));
+            }
+        }
+        let [singles, pairs, identifiers] = tables.map(KeyTable::build);
+        PersonIndex {
+            slots,
+            data: data.into_iter().map(Some).collect(),
+            singles,
+            pairs,
+            identifiers,
+        }
+    }
+
+    pub(crate) fn apply(&mut self, record: &Record) {
+        let RecordBody::Person(person) = &record.content.body else {
+            return;
+        };
+        let previous = self.slots.live_slot(record.id.as_uuid().as_bytes());
+        match self.slots.admit(record) {
+            Admission::Stale => return,
+            Admission::Index | Admission::Cancelled => {
+                if let Some(old) = previous {
+                    self.data[old as usize] = None;
+                }
+            }
+        }
+        if !record.is_active() {
+            return;
+        }
+        let data = PersonData::new(person);
+        let slot = self.slots.push_changed(record);
+        let [singles, pairs, ids] = person_keys(&data);
+        singles
+            .into_iter()
+            .for_each(|k| self.singles.insert(k, slot));
+        pairs.into_iter().for_each(|k| self.pairs.insert(k, slot));
+        ids.into_iter()
+            .for_each(|k| self.identifiers.insert(k, slot));
+        self.data.push(Some(data));
+    }
+
+    /// Live candidate slots for a query: through short single keys, pair keys and identifiers.
+    pub(crate) fn candidates(&self, q: &PersonQuery) -> Vec<u32> {
+        let mut found = Vec::new();
+        for name in &q.names {
+            let (singles, pairs) = name_keys(name);
+            for k in singles {
+                if self.singles.count(k) <= SINGLE_KEY_LIMIT {
+                    self.singles.for_each(k, |s| found.push(s));
+                }
+            }
+            for k in pairs {
+                if self.pairs.count(k) <= PAIR_KEY_LIMIT {
+                    self.pairs.for_each(k, |s| found.push(s));
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.retain(|&s| self.slots.meta(s).live);
+        found
+    }
+
+    /// Persons holding the traveller's document number.
+    fn by_identifier(&self, number: &str) -> Vec<u32> {
+        let mut found = Vec::new();
+        self.identifiers
+            .for_each(identifier_key(number), |s| found.push(s));
+        found.retain(|&s| self.slots.meta(s).live);
+        found
+    }
+
+    /// Every person the scorer accepts among the candidates, and every holder of the
+    /// traveller's document number.
+    pub(crate) fn screen(&self, q: &PersonQuery, scorer: &PersonScorer) -> Vec<PersonMatch> {
+        let candidates = self.candidates(q);
+        self.score_slots(q, scorer, candidates.into_iter())
+    }
+
+    /// [`PersonIndex::screen`] without candidate generation: every live person is scored.
+    /// The baseline the benchmark compares with.
+    pub(crate) fn full_scan(&self, q: &PersonQuery, scorer: &PersonScorer) -> Vec<PersonMatch> {
+        let live = (0..self.data.len() as u32).filter(|&s| self.slots.meta(s).live);
+        self.score_slots(q, scorer, live)
+    }
+
+    fn score_slots(
+        &self,
+        q: &PersonQuery,
+        scorer: &PersonScorer,
+        slots: impl Iterator<Item = u32>,
+    ) -> Vec<PersonMatch> {
+        let by_id = q
+            .document_number
+            .as_deref()
+            .map(|n| self.by_identifier(n))
+            .unwrap_or_default();
+        let mut matches = Vec::new();
+        for slot in slots.chain(by_id.iter().copied()) {
+            if matches.iter().any(|m: &PersonMatch| m.slot == slot) {
+                continue;
+            }
+            let Some(person) = &self.data[slot as usize] else {
+                continue;
+            };
+            let identified = by_id.contains(&slot);
+            let scored = scorer.score(q, person);
+            let accepted = scored.as_ref().is_some_and(|(s, _)| *s >= scorer.threshold);
+            if !(accepted || identified) {
+                continue;
+            }
+            let (score, mut reason) = match scored {
+                Some(found) => found,
+                None => (1.0, empty_reason()),
+            };
+            scorer.explain(q, person, &mut reason);
+            matches.push(PersonMatch {
+                slot,
+                score: if identified { 1.0 } else { score },
+                by_identifier: identified,
+                reason,
+            });
+        }
+        matches
+    }
+
+    pub(crate) fn data(&self, slot: u32) -> Option<&PersonData> {
+        self.data[slot as usize].as_ref()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.slots.heap_bytes()
+            + self.singles.heap_bytes()
+            + self.pairs.heap_bytes()
+            + self.identifiers.heap_bytes()
+            + self
+                .data
+                .iter()
+                .flatten()
+                .map(|d| d.heap_bytes() + std::mem::size_of::<PersonData>())
+                .sum::<usize>()
+    }
+
+    pub(crate) fn key_entries(&self) -> usize {
+        self.singles.len() + self.pairs.len() + self.identifiers.len()
+    }
+}
+
+fn empty_reason() -> PersonReason {
+    PersonReason {
+        query_name: String::new(),
+        matched_name: String::new(),
+        matched_name_kind: NameKind::Primary,
+        name_score: 0.0,
+        alignment: Vec::new(),
+        birth_date: FactCheck::Unknown,
+        sex: FactCheck::Unknown,
+        nationality: FactCheck::Unknown,
+    }
+}
