@@ -440,6 +440,7 @@ fn a_bad_jsonl_value_is_named_by_its_path() {
         r#"{"owner":"ncb-rabat","visibility":"all","document":{"number":"AB1","issuing_state":"MAR","type":"passport","status":"lost","holder":{"birth_date":"1975-13"}}}"#,
         r#"{"owner":"NCB","visibility":"all","vehicle":{"vin":"WVWZZZ1JZXW000001"}}"#,
         r#"{"owner":"ncb-rabat","visibility":"all","vhicle":{"vin":"WVWZZZ1JZXW000001"}}"#,
+        r#"{"owner":"ncb-rabat","visibility":"all","vehicle":{"vin":"WVWZZZ1JZXW000001"},"person":{"owner_ref":"P1","names":[{"full":"A","kind":"primary"}]}}"#,
         r#"{"owner":"ncb-rabat","visibility":"all","person":{"owner_ref":"P1","names":[{"full":"A","kind":"alias"}]}}"#,
         r#"{"owner":"ncb-rabat","visibility":"all","vehicle":{"vin":"WVWZZZ1JZXW000001","year":1700}}"#,
         r#"{"owner":"ncb-rabat","#,
@@ -458,11 +459,12 @@ fn a_bad_jsonl_value_is_named_by_its_path() {
             (2, "document.holder.birth_date"),
             (3, "owner"),
             (4, ""),
-            (5, "person.names"),
-            (6, "vehicle.year"),
-            (7, ""),
-            (8, "owner"),
-            (9, ""),
+            (5, ""),
+            (6, "person.names"),
+            (7, "vehicle.year"),
+            (8, ""),
+            (9, "owner"),
+            (10, ""),
         ]
     );
     assert!(
@@ -476,11 +478,16 @@ fn a_bad_jsonl_value_is_named_by_its_path() {
         errors[3]
     );
     assert!(
-        errors[6].reason.starts_with("is not valid JSON"),
+        errors[4].reason.ends_with("found person, vehicle"),
         "{}",
-        errors[6]
+        errors[4]
     );
-    assert_eq!(errors[7].reason, "is missing");
+    assert!(
+        errors[7].reason.starts_with("is not valid JSON"),
+        "{}",
+        errors[7]
+    );
+    assert_eq!(errors[8].reason, "is missing");
 }
 
 #[test]

@@ -93,8 +93,8 @@ impl<R: Read> JsonlReader<R> {
     fn parse_line(&self) -> Result<RecordContent, RowError> {
         let has_defaults =
             self.options.default_owner.is_some() || self.options.default_visibility.is_some();
-        let parsed = if has_defaults {
-            self.parse_with_defaults()
+        let parsed = if has_defaults || may_hold_several_bodies(&self.buffer) {
+            self.parse_through_value()
         } else {
             serde_json::from_slice::<RecordContent>(&self.buffer).map_err(|_| self.diagnose())
         }?;
@@ -111,9 +111,25 @@ impl<R: Read> JsonlReader<R> {
         }
     }
 
-    /// Fills a missing owner or visibility before parsing.
-    fn parse_with_defaults(&self) -> Result<RecordContent, RowError> {
+    /// The slow path: through a JSON value, to fill a missing owner or visibility, and to
+    /// refuse a line with two bodies (serde would keep one and drop the other silently).
+    fn parse_through_value(&self) -> Result<RecordContent, RowError> {
         let mut object = self.object()?;
+        let bodies: Vec<&str> = BODY_KEYS
+            .iter()
+            .map(|(key, _)| *key)
+            .filter(|key| object.contains_key(*key))
+            .collect();
+        if bodies.len() > 1 {
+            return Err(RowError::new(
+                self.line,
+                "",
+                format!(
+                    "a record has exactly one of the keys document, person or vehicle, found {}",
+                    bodies.join(", ")
+                ),
+            ));
+        }
         if let Some(owner) = &self.options.default_owner {
             fill(&mut object, "owner", owner.as_str().into());
         }
@@ -172,6 +188,17 @@ impl<R: Read> Iterator for JsonlReader<R> {
         }
         None
     }
+}
+
+/// True when the line names more than one body key (or a value that looks like one): cheap
+/// enough for every line, and rare enough that the slow path it selects costs nothing.
+fn may_hold_several_bodies(line: &[u8]) -> bool {
+    let names = |pattern: &[u8]| line.windows(pattern.len()).any(|w| w == pattern);
+    let found = [&b"\"document\""[..], b"\"person\"", b"\"vehicle\""]
+        .into_iter()
+        .filter(|pattern| names(pattern))
+        .count();
+    found > 1
 }
 
 fn fill(object: &mut Map<String, Value>, key: &str, value: Value) {
