@@ -1,11 +1,12 @@
 //! Bulk import of travel-document rows into the SQLite store, in records per second.
 //!
 //! Three measurements on the same rows, in the same run, with the same file settings (WAL,
-//! `synchronous = FULL`, 10,000 rows per transaction):
+//! `synchronous = FULL`, 10,000 rows per transaction unless said otherwise):
 //!
 //! - `baseline_plain_insert`: serialise each row to JSON and `INSERT` it into a table with no
 //!   index at all — the floor a store with versions and natural keys cannot beat;
 //! - `fresh`: `put_records` into a new store (natural-key lookup, version 1, change log);
+//! - `fresh_50k_batches`: the same with 50,000 rows per transaction;
 //! - `reimport_unchanged`: `put_records` of the same rows again (every row found unchanged).
 //!
 //! Run with `cargo bench -p portwatch-store --bench import`.
@@ -73,8 +74,8 @@ fn documents(count: usize) -> Vec<RecordContent> {
         .collect()
 }
 
-fn import(store: &SqliteStore, rows: &[RecordContent], at: OffsetDateTime) {
-    for batch in rows.chunks(BATCH) {
+fn import(store: &SqliteStore, rows: &[RecordContent], at: OffsetDateTime, batch: usize) {
+    for batch in rows.chunks(batch) {
         store.put_records(batch, at).unwrap();
     }
 }
@@ -127,26 +128,28 @@ fn bench_import(c: &mut Criterion) {
         )
     });
 
-    group.bench_function("fresh", |b| {
-        b.iter_batched(
-            || {
-                let dir = tempfile::tempdir().unwrap();
-                let store = SqliteStore::create(dir.path()).unwrap();
-                (dir, store)
-            },
-            |(dir, store)| {
-                import(&store, &rows, at);
-                (dir, store)
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    for (name, batch) in [("fresh", BATCH), ("fresh_50k_batches", 5 * BATCH)] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || {
+                    let dir = tempfile::tempdir().unwrap();
+                    let store = SqliteStore::create(dir.path()).unwrap();
+                    (dir, store)
+                },
+                |(dir, store)| {
+                    import(&store, &rows, at, batch);
+                    (dir, store)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::create(dir.path()).unwrap();
-    import(&store, &rows, at);
+    import(&store, &rows, at, BATCH);
     group.bench_function("reimport_unchanged", |b| {
-        b.iter(|| import(&store, &rows, at))
+        b.iter(|| import(&store, &rows, at, BATCH))
     });
     assert_eq!(store.stats().unwrap().versions, ROWS as u64);
     group.finish();
