@@ -382,3 +382,19 @@ fn help_teaches_by_example() {
         "{help}"
     );
 }
+
+#[test]
+fn the_import_benchmark_runs_every_measurement() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = succeeds(dir.path(), &["bench", "import", "--documents", "2000"]);
+    for line in [
+        "2,000 document rows",
+        "parse only (baseline)",
+        "store only",
+        "import, fresh store",
+        "re-import, nothing changes",
+        "--on-error abort",
+    ] {
+        assert!(out.contains(line), "{line} missing from:\n{out}");
+    }
+}
