@@ -40,6 +40,11 @@ enum Command {
     Export(cmd::export::ExportArgs),
     /// Count the records by kind, owner and status.
     Stats(cmd::stats::StatsArgs),
+    /// Normalise names and score name pairs (the name-matching rules, on the command line).
+    Names {
+        #[command(subcommand)]
+        what: cmd::names::NamesCommand,
+    },
     /// Measure throughput and quality against the targets, beside a baseline in the same run.
     Bench {
         #[command(subcommand)]
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args, &cli.data),
         Command::Export(args) => cmd::export::run(args, &cli.data),
         Command::Stats(args) => cmd::stats::run(args, &cli.data),
+        Command::Names { what } => cmd::names::run(what),
         Command::Bench { what } => cmd::bench::run(what, &cli.data),
         Command::Ca { what } => cmd::ca::run(what, &cli.data),
         Command::Serve(args) => cmd::serve::run(args, &cli.data),

@@ -71,8 +71,18 @@ fn baseline_jaro_winkler(a: &str, b: &str) -> f64 {
     if matches == 0 {
         return 0.0;
     }
-    let a_m: Vec<char> = a.iter().zip(&a_used).filter(|(_, u)| **u).map(|(c, _)| *c).collect();
-    let b_m: Vec<char> = b.iter().zip(&b_used).filter(|(_, u)| **u).map(|(c, _)| *c).collect();
+    let a_m: Vec<char> = a
+        .iter()
+        .zip(&a_used)
+        .filter(|(_, u)| **u)
+        .map(|(c, _)| *c)
+        .collect();
+    let b_m: Vec<char> = b
+        .iter()
+        .zip(&b_used)
+        .filter(|(_, u)| **u)
+        .map(|(c, _)| *c)
+        .collect();
     let transpositions = a_m.iter().zip(&b_m).filter(|(x, y)| x != y).count() / 2;
     let m = matches as f64;
     let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - transpositions as f64) / m) / 3.0;
@@ -111,7 +121,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("prepare");
     group.throughput(Throughput::Elements(NAMES.len() as u64));
     group.bench_function("portwatch_prepare_name", |bench| {
-        bench.iter(|| NAMES.iter().map(|n| PreparedName::new(black_box(n)).is_empty() as usize).sum::<usize>())
+        bench.iter(|| {
+            NAMES
+                .iter()
+                .map(|n| PreparedName::new(black_box(n)).is_empty() as usize)
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

@@ -75,27 +75,41 @@ pub fn osa_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     if a.is_empty() || b.is_empty() {
         return a.len().max(b.len());
     }
-    // Three rolling rows: two back (for transpositions), previous and current.
-    let mut two_back = [0usize; MAX + 1];
-    let mut prev = [0usize; MAX + 1];
-    let mut cur = [0usize; MAX + 1];
+    // Three rolling rows (two back for transpositions, previous, current), rotated by
+    // reference rather than copied; distances fit a byte since inputs are at most 64 long.
+    let mut rows = [[0u8; MAX + 1]; 3];
+    let [two_back, prev, cur] = &mut rows;
+    let (mut two_back, mut prev, mut cur) = (two_back, prev, cur);
     for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
-        *p = j;
+        *p = j as u8;
     }
     for i in 1..=a.len() {
-        cur[0] = i;
+        cur[0] = i as u8;
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
             let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d = d.min(two_back[j - 2] + 1);
             }
             cur[j] = d;
         }
-        two_back = prev;
-        prev = cur;
+        std::mem::swap(&mut two_back, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    usize::from(prev[b.len()])
+}
+
+/// The set of letters (a–z) and digits of an ASCII string as bits: two strings whose sets
+/// differ in `n` members are at least ⌈n / 2⌉ edits apart, since one edit changes the set by
+/// at most one member out and one in.
+pub fn letter_set(s: &[u8]) -> u64 {
+    s.iter().fold(0u64, |m, &c| {
+        m | match c {
+            b'a'..=b'z' => 1 << (c - b'a'),
+            b'0'..=b'9' => 1 << (26 + c - b'0'),
+            _ => 1 << 63,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -135,6 +149,19 @@ mod tests {
         assert_eq!(osa_distance(b"kitten", b"sitting"), 3);
         assert_eq!(osa_distance(b"", b"abc"), 3);
         assert_eq!(osa_distance(&['习', '近'], &['习', '进']), 1);
+    }
+
+    #[test]
+    fn letter_sets_bound_the_edit_distance() {
+        for (a, b) in [
+            ("mohamed", "muhammad"),
+            ("scholz", "schulze"),
+            ("abc", "xyz"),
+        ] {
+            let differing = (letter_set(a.as_bytes()) ^ letter_set(b.as_bytes())).count_ones();
+            let bound = (differing as usize).div_ceil(2);
+            assert!(bound <= osa_distance(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
     }
 
     #[test]

@@ -145,8 +145,9 @@ fn group_han(raw: Vec<RawWord>) -> Vec<RawWord> {
     let script = |w: &RawWord| {
         let mut it = w.text.chars();
         match (it.next(), it.next()) {
-            (Some(c), None) => Some(translit::script_of(c))
-                .filter(|s| matches!(s, Script::Han | Script::Hangul)),
+            (Some(c), None) => {
+                Some(translit::script_of(c)).filter(|s| matches!(s, Script::Han | Script::Hangul))
+            }
             _ => None,
         }
     };
@@ -230,7 +231,10 @@ fn is_apostrophe(c: char) -> bool {
 /// Zero-width joiners and non-joiners (Persian writes پزشک‌فر with one) and soft hyphens sit
 /// inside words.
 fn is_joiner(c: char) -> bool {
-    matches!(c, '\u{200C}' | '\u{200D}' | '\u{00AD}' | '\u{200B}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{200C}' | '\u{200D}' | '\u{00AD}' | '\u{200B}' | '\u{FEFF}'
+    )
 }
 
 fn is_combining(c: char) -> bool {
@@ -523,11 +527,11 @@ fn classify(plain: &str) -> TokenKind {
         | "sgt" | "president" | "minister" | "hon" | "rev" | "herr" | "frau" | "mme" | "mlle"
         | "sr" | "jr" | "sra" | "dott" | "ing" | "gospodin" => TokenKind::Honorific,
         "ltd" | "llc" | "llp" | "lp" | "inc" | "corp" | "co" | "gmbh" | "ag" | "kg" | "ohg"
-        | "sa" | "sas" | "sarl" | "spa" | "srl" | "sl" | "spzoo" | "bv" | "nv" | "plc" | "pte" | "pty"
-        | "ooo" | "zao" | "oao" | "pao" | "ao" | "jsc" | "pjsc" | "ojsc" | "cjsc" | "tov"
-        | "oy" | "oyj" | "ab" | "asa" | "aps" | "kft" | "zrt" | "sro" | "doo" | "ead" | "sal"
-        | "fze" | "fzco" | "fzc" | "fzllc" | "dmcc" | "wll" | "lda" | "ltda" | "cia" | "and"
-        | "the" | "of" | "for" | "les" | "des" | "los" => TokenKind::LegalForm,
+        | "sa" | "sas" | "sarl" | "spa" | "srl" | "sl" | "spzoo" | "bv" | "nv" | "plc" | "pte"
+        | "pty" | "ooo" | "zao" | "oao" | "pao" | "ao" | "jsc" | "pjsc" | "ojsc" | "cjsc"
+        | "tov" | "oy" | "oyj" | "ab" | "asa" | "aps" | "kft" | "zrt" | "sro" | "doo" | "ead"
+        | "sal" | "fze" | "fzco" | "fzc" | "fzllc" | "dmcc" | "wll" | "lda" | "ltda" | "cia"
+        | "and" | "the" | "of" | "for" | "les" | "des" | "los" => TokenKind::LegalForm,
         "group" | "holding" | "holdings" | "international" | "intl" | "trading" | "trade"
         | "industries" | "industry" | "enterprises" | "enterprise" | "services" | "service"
         | "bank" | "company" | "shipping" | "investment" | "investments" | "global"

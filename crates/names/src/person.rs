@@ -130,7 +130,13 @@ pub struct PersonExplanation {
 /// Similarity of two persons in 0..=1 (see the module documentation).
 pub fn score_persons(a: &PreparedPerson, b: &PreparedPerson) -> f64 {
     let (name_score, _) = best_names(a, b);
-    combine(name_score, evidence(&a.profile, &b.profile).iter().map(|e| e.log_odds).sum())
+    combine(
+        name_score,
+        evidence(&a.profile, &b.profile)
+            .iter()
+            .map(|e| e.log_odds)
+            .sum(),
+    )
 }
 
 /// [`score_persons`] with its explanation.
@@ -196,7 +202,11 @@ fn evidence(a: &PersonProfile, b: &PersonProfile) -> Vec<Evidence> {
             },
             None => Evidence {
                 field: "nationality",
-                detail: format!("{} / {}", a.nationalities.join(" "), b.nationalities.join(" ")),
+                detail: format!(
+                    "{} / {}",
+                    a.nationalities.join(" "),
+                    b.nationalities.join(" ")
+                ),
                 log_odds: -0.5,
             },
         });
@@ -345,7 +355,10 @@ mod tests {
     fn day_month_swap_and_placeholder_dates() {
         let e = compare_dates(&date(1980, Some(4), Some(7)), &date(1980, Some(7), Some(4)));
         assert!(e.log_odds > 0.5);
-        let e = compare_dates(&date(1980, Some(1), Some(1)), &date(1980, Some(9), Some(23)));
+        let e = compare_dates(
+            &date(1980, Some(1), Some(1)),
+            &date(1980, Some(9), Some(23)),
+        );
         assert!(e.log_odds > 0.5, "1 January is a placeholder for the year");
         let e = compare_dates(&date(1980, None, None), &date(1981, None, None));
         assert!(e.log_odds > 0.0);

@@ -26,6 +26,10 @@ pub(crate) struct PreparedToken {
     pub alt_hash: u64,
     pub phon_hash: u64,
     pub skel_hash: u64,
+    /// [`letter_set`](crate::distance::letter_set) of `plain` and of `phon`: a cheap lower
+    /// bound on edit distances that lets the scorer skip hopeless pairs.
+    pub plain_letters: u64,
+    pub phon_letters: u64,
     pub kind: TokenKind,
     pub weight: f32,
     /// Written in a script without short vowels: compared on the consonant skeleton.
@@ -221,6 +225,8 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         alt_hash: t.icao_alt.as_deref().map_or(plain_hash, hash),
         phon_hash: hash(&phon),
         skel_hash: hash(&skel),
+        plain_letters: crate::distance::letter_set(t.plain.as_bytes()),
+        phon_letters: crate::distance::letter_set(phon.as_bytes()),
         plain_hash,
         kind: t.kind,
         weight: t.kind.weight(),

@@ -413,7 +413,9 @@ fn join_pairs(
                 continue;
             };
             let span = c.first..c.first + c.span;
-            let worst_alone = best_joined[span.clone()].iter().fold(1.0f64, |m, &x| m.min(x));
+            let worst_alone = best_joined[span.clone()]
+                .iter()
+                .fold(1.0f64, |m, &x| m.min(x));
             if best_single[j] > sim || worst_alone >= 1.0 {
                 continue;
             }
@@ -490,15 +492,33 @@ pub(crate) fn token_similarity(
         if a.skel_hash == b.skel_hash && a.skel.len() >= 2 {
             return (params.skeleton_sim, MatchKind::Skeleton);
         }
-        let s = edit_similarity(a.skel.as_bytes(), b.skel.as_bytes(), params.fuzzy_k);
+        let letters = |s: &str| crate::distance::letter_set(s.as_bytes());
+        let s = edit_similarity(
+            (&a.skel, letters(&a.skel)),
+            (&b.skel, letters(&b.skel)),
+            params.fuzzy_k,
+            0.0,
+        );
         return (s * params.skeleton_sim, MatchKind::Skeleton);
     }
     if a.phon_hash == b.phon_hash {
         return (params.phonetic_sim, MatchKind::Phonetic);
     }
-    let plain = edit_similarity(a.plain.as_bytes(), b.plain.as_bytes(), params.fuzzy_k);
-    let phon = edit_similarity(a.phon.as_bytes(), b.phon.as_bytes(), params.fuzzy_k)
-        * params.phonetic_share;
+    let plain = edit_similarity(
+        (&a.plain, a.plain_letters),
+        (&b.plain, b.plain_letters),
+        params.fuzzy_k,
+        params.min_pair_sim,
+    );
+    if plain >= params.phonetic_share {
+        return (plain, MatchKind::Fuzzy);
+    }
+    let phon = edit_similarity(
+        (&a.phon, a.phon_letters),
+        (&b.phon, b.phon_letters),
+        params.fuzzy_k,
+        params.min_pair_sim / params.phonetic_share,
+    ) * params.phonetic_share;
     (plain.max(phon), MatchKind::Fuzzy)
 }
 
@@ -528,18 +548,22 @@ fn fill_chars(s: &str, buf: &mut [char; MAX_SYLLABLES]) -> usize {
 }
 
 /// Spelling similarity from the edit distance: 1 − k × edits / length of the longer token,
-/// floored at 0. With k = 2 one typo in a six-letter name leaves 0.67, two leave 0.33.
-fn edit_similarity(a: &[u8], b: &[u8], k: f64) -> f64 {
-    let longest = a.len().max(b.len());
+/// floored at 0. With k = 2 one typo in a six-letter name leaves 0.67, two leave 0.33. Each
+/// side is a string and its letter set; pairs whose cheap lower bounds on the distance (length
+/// difference, letter-set difference) already put them below `needed` score 0 at once.
+fn edit_similarity(a: (&str, u64), b: (&str, u64), k: f64, needed: f64) -> f64 {
+    let (sa, sb) = (a.0.as_bytes(), b.0.as_bytes());
+    let longest = sa.len().max(sb.len());
     if longest == 0 {
         return 0.0;
     }
-    // The length difference alone bounds the distance from below: skip hopeless pairs.
-    let floor = a.len().abs_diff(b.len()) as f64;
-    if 1.0 - k * floor / longest as f64 <= 0.0 {
+    let by_length = sa.len().abs_diff(sb.len());
+    let by_letters = ((a.1 ^ b.1).count_ones() as usize).div_ceil(2);
+    let at_best = 1.0 - k * by_length.max(by_letters) as f64 / longest as f64;
+    if at_best <= 0.0 || at_best < needed {
         return 0.0;
     }
-    let edits = osa_distance(a, b) as f64;
+    let edits = osa_distance(sa, sb) as f64;
     (1.0 - k * edits / longest as f64).clamp(0.0, 1.0)
 }
 

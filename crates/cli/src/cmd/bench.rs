@@ -13,6 +13,8 @@ pub enum BenchCommand {
     Http(super::bench_http::HttpBench),
     /// Bulk import of document rows from CSV into a fresh store, in rows per second.
     Import(super::bench_import::ImportBench),
+    /// Name-matching precision, recall and F1 on the labelled benchmark, beside logic-v2.
+    Names(super::bench_names::NamesBench),
 }
 
 pub fn run(what: BenchCommand, data: &std::path::Path) -> anyhow::Result<()> {
@@ -20,5 +22,6 @@ pub fn run(what: BenchCommand, data: &std::path::Path) -> anyhow::Result<()> {
     match what {
         BenchCommand::Http(args) => super::bench_http::run(args),
         BenchCommand::Import(args) => super::bench_import::run(args),
+        BenchCommand::Names(args) => super::bench_names::run(args),
     }
 }

@@ -4,11 +4,13 @@ pub mod audit;
 pub mod bench;
 pub mod bench_http;
 pub mod bench_import;
+pub mod bench_names;
 pub mod ca;
 pub mod export;
 pub mod import;
 pub mod import_lists;
 pub mod init;
+pub mod names;
 pub mod serve;
 pub mod stats;
 
