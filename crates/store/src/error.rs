@@ -19,6 +19,14 @@ pub enum StoreError {
     )]
     AlreadyExists { dir: PathBuf },
 
+    /// The store file exists but is not an SQLite database.
+    #[error(
+        "{} is not a portwatch store (it is not an SQLite database): move it away, or pass \
+         another --data directory",
+        path.display()
+    )]
+    NotAStore { path: PathBuf },
+
     /// The store was written by a newer portwatch than this one.
     #[error(
         "the store in {} has schema version {found}, but this portwatch knows only up to version \

@@ -442,6 +442,23 @@ fn create_refuses_an_existing_store_and_open_explains_a_missing_one() {
 }
 
 #[test]
+fn a_file_that_is_not_a_database_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(portwatch_store::sqlite::STORE_FILE);
+    std::fs::write(
+        &file,
+        "these are not the pages you are looking for ".repeat(100),
+    )
+    .unwrap();
+    let err = SqliteStore::open(dir.path()).unwrap_err();
+    assert!(matches!(err, StoreError::NotAStore { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("is not a portwatch store"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_empty_database_file_is_migrated_to_the_latest_schema_on_open() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::File::create(dir.path().join(portwatch_store::sqlite::STORE_FILE)).unwrap();

@@ -112,8 +112,15 @@ impl SqliteStore {
     }
 
     fn start(dir: PathBuf, path: PathBuf, mut writer: Connection) -> Result<SqliteStore> {
-        configure(&writer, ConnectionRole::Writer)?;
-        schema::migrate(&mut writer, &dir)?;
+        let prepared = configure(&writer, ConnectionRole::Writer)
+            .and_then(|()| schema::migrate(&mut writer, &dir));
+        if let Err(e) = prepared {
+            return Err(if is_not_a_database(&e) {
+                StoreError::NotAStore { path }
+            } else {
+                e
+            });
+        }
         Ok(SqliteStore {
             dir,
             path,
@@ -175,6 +182,16 @@ impl SqliteStore {
     pub fn schema_version(&self) -> Result<u32> {
         self.read(|tx| schema::version(tx))
     }
+}
+
+fn is_not_a_database(e: &StoreError) -> bool {
+    let StoreError::Backend(source) = e else {
+        return false;
+    };
+    source
+        .downcast_ref::<rusqlite::Error>()
+        .and_then(rusqlite::Error::sqlite_error_code)
+        == Some(rusqlite::ErrorCode::NotADatabase)
 }
 
 /// A poisoned mutex only means another thread panicked while holding it; the connection inside
