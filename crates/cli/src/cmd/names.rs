@@ -34,7 +34,9 @@ pub fn run(what: NamesCommand) -> anyhow::Result<()> {
     match what {
         NamesCommand::Normalize { name } => {
             let forms = PreparedName::new(&name).forms();
-            println!("{}", serde_json::to_string_pretty(&forms)?);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", serde_json::to_string_pretty(&forms)?)
+                .context("writing to stdout")?;
             Ok(())
         }
         NamesCommand::Score { explain } => {
