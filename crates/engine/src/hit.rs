@@ -180,7 +180,10 @@ pub(crate) fn compare_dates(a: &PartialDate, b: &PartialDate) -> FactCheck {
         && a.month().is_some()
         && b.month().is_some()
         && ((a.month() == b.month()) ^ (a.day() == b.day()));
-    let year_off = a.year().abs_diff(b.year()) == 1 && a.month() == b.month() && a.day() == b.day();
+    // A year off by one is a slip when the rest agrees, or is unknown on one side.
+    let partial = a.day().is_none() || b.day().is_none();
+    let year_off = a.year().abs_diff(b.year()) == 1
+        && (partial || (a.month() == b.month() && a.day() == b.day()));
     let year_digit = a.year().abs_diff(b.year()) % 10 == 0
         && a.year().abs_diff(b.year()) <= 90
         && a.month() == b.month()
