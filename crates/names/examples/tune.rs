@@ -59,7 +59,7 @@ fn main() {
     for fuzzy_k in [1.5, 1.75, 2.0, 2.25, 2.5, 3.0] {
         for subset_penalty in [0.2, 0.3, 0.4, 0.5] {
             for conflict_penalty in [1.0, 1.25, 1.5, 2.0] {
-                for min_pair_sim in [0.0, 0.2, 0.3, 0.4, 0.5] {
+                for min_pair_sim in [0.3, 0.4, 0.5, 0.55, 0.6] {
                     for phonetic_share in [0.8, 0.9, 1.0] {
                         let p = Params {
                             fuzzy_k,

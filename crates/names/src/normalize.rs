@@ -19,8 +19,14 @@ pub enum TokenKind {
     Word,
     /// A single letter standing for a word (J. in "J. Smith").
     Initial,
-    /// A number (digits, or a number word folded to digits: "one", "first", "1st" → 1).
+    /// A number (digits, a Roman numeral of two letters or more, or a number word folded to
+    /// digits: "one", "first", "1st", "III" → digits). Numbers in names are mostly series and
+    /// branch designators (Fund III, Trust 2007-1) that lists garble often, so they weigh
+    /// little, and two numbers only ever match when equal.
     Number,
+    /// An East Slavic patronymic (Viktorovich, Ivanovna) or its Turkic counterpart (oglu,
+    /// kyzy): a middle name that many lists leave out.
+    Patronymic,
     /// A connecting particle: Arabic al/bin/bint, Dutch van, German von, Romance de/da/del, …
     Particle,
     /// A kunya element (abu, umm): part of the name but less telling than the name it precedes.
@@ -37,7 +43,9 @@ impl TokenKind {
     /// The weight of a token of this kind in the score (an ordinary word weighs 1).
     pub fn weight(self) -> f32 {
         match self {
-            TokenKind::Word | TokenKind::Number => 1.0,
+            TokenKind::Word => 1.0,
+            TokenKind::Number => 0.3,
+            TokenKind::Patronymic => 0.5,
             TokenKind::Initial => 0.5,
             TokenKind::Kunya => 0.5,
             TokenKind::Generic => 0.5,
@@ -69,7 +77,13 @@ pub fn tokenize(name: &str) -> Vec<NormToken> {
     let mut tokens = fold_phrases(tokens);
     split_abd_prefix(&mut tokens);
     merge_abd_article(&mut tokens);
-    for t in &mut tokens {
+    for (i, t) in tokens.iter_mut().enumerate() {
+        // A numeral never starts a name (Xi Jinping), and Xi, Vi are also names.
+        if i > 0 && !matches!(t.plain.as_str(), "xi" | "vi") {
+            if let Some(n) = roman_numeral(&t.plain) {
+                t.plain = n;
+            }
+        }
         canonicalise(t);
     }
     tokens.retain(|t| !t.plain.is_empty());
@@ -489,6 +503,54 @@ fn number_word(plain: &str) -> Option<String> {
     None
 }
 
+/// Roman numerals of two letters or more (II … XXXIX) as digits; single letters stay
+/// initials.
+fn roman_numeral(plain: &str) -> Option<String> {
+    if plain.len() < 2 || !plain.bytes().all(|b| matches!(b, b'i' | b'v' | b'x')) {
+        return None;
+    }
+    let digit = |b: u8| match b {
+        b'i' => 1,
+        b'v' => 5,
+        _ => 10,
+    };
+    let bytes = plain.as_bytes();
+    let mut total: i32 = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let v = digit(b);
+        if bytes.get(i + 1).is_some_and(|&n| digit(n) > v) {
+            total -= v;
+        } else {
+            total += v;
+        }
+    }
+    // Only canonical spellings: re-encoding must give the same letters back.
+    (to_roman(total) == plain).then(|| total.to_string())
+}
+
+fn to_roman(mut n: i32) -> String {
+    let mut out = String::new();
+    for (value, letters) in [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")] {
+        while n >= value {
+            out.push_str(letters);
+            n -= value;
+        }
+    }
+    out
+}
+
+/// East Slavic patronymics end in -ovich/-evich/-ich (sons) or -ovna/-evna/-ichna (daughters);
+/// Turkic ones are the words oglu/ogly and kyzy/gyzy.
+fn is_patronymic(plain: &str) -> bool {
+    matches!(plain, "oglu" | "ogly" | "ugli" | "kyzy" | "gyzy" | "qizi")
+        || (plain.len() >= 7
+            && [
+                "ovich", "evich", "ovitch", "evitch", "ovna", "evna", "ichna", "yevich",
+            ]
+            .iter()
+            .any(|suffix| plain.ends_with(suffix)))
+}
+
 /// "Forty four" / "forty-four" → 44: a tens number followed by a units number is one number.
 fn merge_tens_and_units(tokens: &mut Vec<NormToken>) {
     let mut i = 0;
@@ -512,6 +574,9 @@ fn merge_tens_and_units(tokens: &mut Vec<NormToken>) {
 fn classify(plain: &str) -> TokenKind {
     if plain.bytes().all(|b| b.is_ascii_digit()) {
         return TokenKind::Number;
+    }
+    if is_patronymic(plain) {
+        return TokenKind::Patronymic;
     }
     if plain.len() == 1 {
         return TokenKind::Initial;
@@ -606,11 +671,32 @@ mod tests {
     }
 
     #[test]
+    fn patronymics_are_their_own_kind() {
+        let t = tokenize("Sergey Viktorovich Lavrov");
+        assert_eq!(t[1].kind, TokenKind::Patronymic);
+        assert_eq!(t[2].kind, TokenKind::Word);
+        assert_eq!(tokenize("Yulia Ivanovna")[1].kind, TokenKind::Patronymic);
+        assert_eq!(
+            tokenize("Ilham Heydar oglu Aliyev")[2].kind,
+            TokenKind::Patronymic
+        );
+    }
+
+    #[test]
     fn numbers_fold() {
         assert_eq!(plains("First National Bank"), ["1", "national", "bank"]);
         assert_eq!(plains("1st National Bank"), ["1", "national", "bank"]);
         assert_eq!(plains("Three Rivers"), ["3", "rivers"]);
         assert_eq!(plains("Brigade Forty-Four"), ["brigade", "44"]);
+        assert_eq!(plains("KKR Asian Fund III"), ["kkr", "asian", "fund", "3"]);
+        assert_eq!(plains("Citigroup Trust XIV"), ["citigroup", "trust", "14"]);
+        assert_eq!(
+            plains("Fund Vix Xi"),
+            ["fund", "vix", "xi"],
+            "only canonical numerals"
+        );
+        assert_eq!(plains("Xi Jinping"), ["xi", "jinping"]);
+        assert_eq!(plains("J. V. Smith")[1], "v");
     }
 
     #[test]

@@ -142,7 +142,11 @@ impl PreparedName {
         let telling = |t: &&PreparedToken| {
             matches!(
                 t.kind,
-                TokenKind::Word | TokenKind::Number | TokenKind::Kunya | TokenKind::Generic
+                TokenKind::Word
+                    | TokenKind::Number
+                    | TokenKind::Kunya
+                    | TokenKind::Generic
+                    | TokenKind::Patronymic
             )
         };
         let any_telling = self.tokens.iter().any(|t| telling(&t));

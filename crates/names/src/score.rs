@@ -177,7 +177,7 @@ pub fn explain_prepared(a: &PreparedName, b: &PreparedName) -> Explanation {
                 UnmatchedToken {
                     token: tok(n, i),
                     kind: t.kind,
-                    weight: f64::from(t.weight),
+                    weight: round4(f64::from(t.weight)),
                     penalty: round4(f64::from(t.weight) * factor),
                 }
             })
@@ -369,7 +369,11 @@ fn unmatched_weight(n: &PreparedName, used: u32) -> (f64, f64) {
 fn is_telling(kind: TokenKind) -> bool {
     matches!(
         kind,
-        TokenKind::Word | TokenKind::Number | TokenKind::Initial | TokenKind::Generic
+        TokenKind::Word
+            | TokenKind::Number
+            | TokenKind::Initial
+            | TokenKind::Generic
+            | TokenKind::Patronymic
     )
 }
 
