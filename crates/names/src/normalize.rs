@@ -77,6 +77,7 @@ pub fn tokenize(name: &str) -> Vec<NormToken> {
     let mut tokens = fold_phrases(tokens);
     split_abd_prefix(&mut tokens);
     merge_abd_article(&mut tokens);
+    split_compound_suffix(&mut tokens);
     for (i, t) in tokens.iter_mut().enumerate() {
         // A numeral never starts a name (Xi Jinping), and Xi, Vi are also names.
         if i > 0 && !matches!(t.plain.as_str(), "xi" | "vi") {
@@ -385,6 +386,54 @@ fn abd_rest(plain: &str) -> Option<&str> {
     None
 }
 
+/// Arabic compound names ending in "of the faith" (al-Din) or "of God" (Allah) are written
+/// joined or apart: Shamsuddin / Shams al-Din / Shams ud-Din, Hamidullah / Hamid Ullah. The
+/// joined form is cut into the first element, the article and "din" (or the first element and
+/// "allah"), the form the separate spellings also reach; then the first element, which tells
+/// Shamsuddin from Shahabuddin, is compared on its own.
+fn split_compound_suffix(tokens: &mut Vec<NormToken>) {
+    const DIN: &[&str] = &[
+        "uddin", "uddeen", "eddine", "eddin", "addin", "oddin", "iddin",
+    ];
+    const ALLAH: &[&str] = &["ullah", "ollah", "ulla", "allah"];
+    let mut i = 0;
+    while i < tokens.len() {
+        let plain = tokens[i].plain.clone();
+        let din = DIN.iter().find(|s| plain.ends_with(*s));
+        let allah = ALLAH.iter().find(|s| plain.ends_with(*s));
+        let (suffix, parts): (&str, &[&str]) = match (din, allah) {
+            (Some(s), _) => (s, &["al", "din"]),
+            (None, Some(s)) => (s, &["allah"]),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let stem = &plain[..plain.len() - suffix.len()];
+        if tokens[i].kind == TokenKind::Particle {
+            i += 1;
+            continue;
+        }
+        // Abdullah, Abdallah: "servant of God" is one name, handled with the abd forms.
+        if stem.len() < 3 || stem.starts_with("abd") {
+            i += 1;
+            continue;
+        }
+        let template = tokens[i].clone();
+        tokens[i].plain = stem.to_string();
+        tokens[i].icao_alt = None;
+        for (k, part) in parts.iter().enumerate() {
+            let mut t = template.clone();
+            t.plain = (*part).to_string();
+            t.icao_alt = None;
+            // The shared element says little: the first element carries the name.
+            t.kind = TokenKind::Particle;
+            tokens.insert(i + 1 + k, t);
+        }
+        i += 1 + parts.len();
+    }
+}
+
 /// "Abd al", "Abd el", "Abdel", "Abdul", "Abdoul", "Abd-ul" as separate words become "abdal".
 fn merge_abd_article(tokens: &mut Vec<NormToken>) {
     let mut i = 0;
@@ -643,6 +692,15 @@ mod tests {
         }
         assert_eq!(plains("Abdurrahman"), ["abdal", "rahman"]);
         assert_eq!(plains("Abdallah"), ["abdallah"]);
+    }
+
+    #[test]
+    fn joined_din_and_allah_names_are_cut() {
+        assert_eq!(plains("Shamsuddin"), ["shams", "al", "din"]);
+        assert_eq!(plains("Shams ud-Din"), ["shams", "al", "din"]);
+        assert_eq!(plains("Saif al-Din"), ["saif", "al", "din"]);
+        assert_eq!(plains("Hamidullah"), ["hamid", "allah"]);
+        assert_eq!(plains("Abdullah"), ["abdullah"]);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub struct Params {
     /// Similarity of two tokens with equal consonant skeletons when one is in a vowelless
     /// script.
     pub skeleton_sim: f64,
+    /// Similarity of a token and the same token cut short.
+    pub truncated_sim: f64,
     /// Pairs less alike than this are not aligned: both tokens count as unmatched.
     pub min_pair_sim: f64,
     /// Share of its weight an unmatched token costs when the other name is wholly matched (a
@@ -66,6 +68,7 @@ impl Default for Params {
             phonetic_share: 0.8,
             initial_sim: 0.8,
             skeleton_sim: 0.9,
+            truncated_sim: 0.8,
             min_pair_sim: 0.5,
             subset_penalty: 0.3,
             conflict_penalty: 1.25,
@@ -87,8 +90,10 @@ pub enum MatchKind {
     Skeleton,
     /// An initial and a word starting with it.
     Initial,
-    /// Close spelling (Jaro-Winkler).
+    /// Close spelling (edit distance).
     Fuzzy,
+    /// One token cut short (at least four letters kept).
+    Truncated,
     /// Two or three adjacent tokens of one name written as one token in the other.
     Joined,
     /// Two or three adjacent words of one name abbreviated to their initials in the other.
@@ -508,6 +513,9 @@ pub(crate) fn token_similarity(
     if a.phon_hash == b.phon_hash {
         return (params.phonetic_sim, MatchKind::Phonetic);
     }
+    if a.kind == TokenKind::Word && b.kind == TokenKind::Word && is_truncation(&a.plain, &b.plain) {
+        return (params.truncated_sim, MatchKind::Truncated);
+    }
     let plain = edit_similarity(
         (&a.plain, a.plain_letters),
         (&b.plain, b.plain_letters),
@@ -524,6 +532,13 @@ pub(crate) fn token_similarity(
         params.min_pair_sim / params.phonetic_share,
     ) * params.phonetic_share;
     (plain.max(phon), MatchKind::Fuzzy)
+}
+
+/// One token is the other cut short, as the machine readable zone of a travel document cuts
+/// long names to fit its field (ICAO Doc 9303): at least four letters kept.
+fn is_truncation(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && short.len() < long.len() && long.starts_with(short)
 }
 
 /// Two tokens of a syllabic script compared in that script: one character is one syllable,
