@@ -140,12 +140,30 @@ pub struct Explanation {
 
 /// Similarity of two prepared names, in 0..=1 (see the module documentation).
 pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> f64 {
-    align(a, b, &Params::default()).score()
+    score_prepared_with(a, b, &Params::default())
 }
 
 /// [`score_prepared`] with other parameters than the defaults.
 pub fn score_prepared_with(a: &PreparedName, b: &PreparedName, params: &Params) -> f64 {
-    align(a, b, params).score()
+    if swap_for_symmetry(a, b) {
+        align(b, a, params).score()
+    } else {
+        align(a, b, params).score()
+    }
+}
+
+/// The greedy alignment breaks ties by position, so the two names are always aligned in one
+/// canonical order (fewer tokens first, then by their plain forms): the score is exactly
+/// symmetric.
+fn swap_for_symmetry(a: &PreparedName, b: &PreparedName) -> bool {
+    fn hashes(n: &PreparedName) -> impl Iterator<Item = u64> + '_ {
+        n.tokens.iter().map(|t| t.plain_hash)
+    }
+    a.tokens
+        .len()
+        .cmp(&b.tokens.len())
+        .then_with(|| hashes(a).cmp(hashes(b)))
+        .is_gt()
 }
 
 /// Similarity of two names given as text (prepares both; prefer [`score_prepared`] in loops).
@@ -155,6 +173,18 @@ pub fn score(a: &str, b: &str) -> f64 {
 
 /// [`score_prepared`] with the alignment that produced it.
 pub fn explain_prepared(a: &PreparedName, b: &PreparedName) -> Explanation {
+    if swap_for_symmetry(a, b) {
+        let mut e = explain_prepared_in_order(b, a);
+        std::mem::swap(&mut e.unmatched_left, &mut e.unmatched_right);
+        for p in &mut e.pairs {
+            std::mem::swap(&mut p.left, &mut p.right);
+        }
+        return e;
+    }
+    explain_prepared_in_order(a, b)
+}
+
+fn explain_prepared_in_order(a: &PreparedName, b: &PreparedName) -> Explanation {
     let al = align(a, b, &Params::default());
     let score = al.score();
     let tok = |n: &PreparedName, i: usize| n.tokens[i].original.to_string();
@@ -407,6 +437,9 @@ fn join_pairs(
         }
         for (j, t) in single_side.tokens.iter().enumerate() {
             if used_single & (1 << j) != 0 {
+                continue;
+            }
+            if t.plain.len() < 2 || !matches!(t.kind, TokenKind::Word | TokenKind::Generic) {
                 continue;
             }
             let (sim, how) = if c.acronym {

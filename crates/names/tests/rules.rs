@@ -1,0 +1,219 @@
+//! Behaviour of the name scorer that users rely on, rule by rule, with real-world pairs.
+
+use portwatch_names::{
+    explain_prepared, score, score_prepared, MatchKind, PreparedName, DEFAULT_THRESHOLD,
+};
+
+fn same(a: &str, b: &str) {
+    let s = score(a, b);
+    assert!(
+        s >= DEFAULT_THRESHOLD,
+        "{a} / {b} should match, scored {s:.3}"
+    );
+}
+
+fn different(a: &str, b: &str) {
+    let s = score(a, b);
+    assert!(
+        s < DEFAULT_THRESHOLD,
+        "{a} / {b} should not match, scored {s:.3}"
+    );
+}
+
+#[test]
+fn arabic_romanisation_families() {
+    same("Mohamed Ahmed Hassan", "Muhammad Ahmad Hasan");
+    same("Youssef Ben Ali", "Yusuf Bin Ali");
+    same("Youcef Bouzid", "Yousef Bouzid");
+    same("Djamel Zitouni", "Jamal Zitouni");
+    same("Abdelkader Mokhtar", "Abd al-Qader Mukhtar");
+    same("Abdul Rahman Yasin", "Abdelrahman Yassin");
+    same("Cherif Kouachi", "Sharif Kouachi");
+    same("Khaled Mashal", "Khalid Meshaal");
+    same("Nasr ad-Din Haqqani", "Nasruddin Haqqani");
+}
+
+#[test]
+fn scripts_meet_their_romanisations() {
+    same("محمد علي", "Mohamed Ali");
+    same("Сергей Лавров", "Sergei Lavrov");
+    same("Владимир Путин", "Vladimir Putin");
+    same("Αλέξης Τσίπρας", "Alexis Tsipras");
+    same("习近平", "Xi Jinping");
+}
+
+#[test]
+fn syllabic_scripts_compare_in_script() {
+    different("习近平", "习近朋");
+    same("习近平", "习近平");
+}
+
+#[test]
+fn icao_table_a_alternatives() {
+    same("Hans Müller", "Hans Mueller");
+    same("Hans Müller", "Hans Muller");
+    same("Jürgen Groß", "Juergen Gross");
+    same("Søren Ågård", "Soren Aagaard");
+    let e = explain_prepared(&PreparedName::new("Müller"), &PreparedName::new("Mueller"));
+    assert_eq!(e.pairs[0].how, MatchKind::IcaoAlternative);
+}
+
+#[test]
+fn order_free_alignment() {
+    same("Usama bin Laden", "bin Laden, Usama");
+    same("AL-BAGHDADI, Abu Bakr", "Abu Bakr al-Baghdadi");
+}
+
+#[test]
+fn nasab_order_is_kept() {
+    different("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi");
+}
+
+#[test]
+fn missing_middle_names_and_initials() {
+    same("John Smith", "John Michael Smith");
+    same("J. Smith", "John Smith");
+    same("Sergey Lavrov", "Sergey Viktorovich Lavrov");
+    different("Sergey Viktorovich Lavrov", "Sergey Borisovich Lavrov");
+}
+
+#[test]
+fn joined_and_split_tokens() {
+    same("SiemensAG", "Siemens AG");
+    same("Vanderbilt Corp", "Van der Bilt Corp");
+    same(
+        "U.S. Department of State",
+        "United States Department of State",
+    );
+    let e = explain_prepared(
+        &PreparedName::new("SiemensAG"),
+        &PreparedName::new("Siemens AG"),
+    );
+    assert_eq!(e.pairs[0].how, MatchKind::Joined);
+}
+
+#[test]
+fn particles_titles_and_legal_forms_weigh_little() {
+    same(
+        "Shaikh Isa Bin Tarif Al Bin Ali",
+        "Isa Bin Tarif Al Bin Ali",
+    );
+    same("Siemens Aktiengesellschaft", "Siemens AG");
+    same("Acme Trading Limited", "Acme Trading Ltd");
+    same("Gazprom OAO", "Gazprom Open Joint Stock Company");
+    different("Volkswagen AG", "Siemens AG");
+}
+
+#[test]
+fn typos_pass_and_other_names_do_not() {
+    same("Olaf Scholze", "Olaf Scholz");
+    same("Mohamed Atta", "Mohamed Ata");
+    different("Angelo Cruz", "Angela Merkel");
+    different("Octavian Scholz", "Olaf Scholz");
+    different("Hans Friedrich", "Peter Friedrich");
+}
+
+#[test]
+fn numbers_compare_exactly() {
+    same("Brigade Forty-Four", "Brigade 44");
+    same("First National Bank", "1st National Bank");
+    let e = explain_prepared(&PreparedName::new("Fund 3"), &PreparedName::new("Fund 4"));
+    assert!(e.pairs.iter().all(|p| p.left != "3"));
+}
+
+#[test]
+fn identical_names_score_one_and_empty_names_zero() {
+    assert_eq!(score("Ayman al-Zawahiri", "Ayman al-Zawahiri"), 1.0);
+    assert_eq!(score("", "Ayman al-Zawahiri"), 0.0);
+    assert_eq!(score("!!!", "???"), 0.0);
+}
+
+#[test]
+fn score_is_symmetric() {
+    let pairs = [
+        ("Mohamed Ali Hassan", "Muhammad Hasan"),
+        ("SiemensAG", "Siemens AG"),
+        ("J. Smith", "John Michael Smith"),
+        ("Сергей Лавров", "Sergey Viktorovich Lavrov"),
+        ("Salman bin Muhammad", "Muhammad bin Salman"),
+    ];
+    for (a, b) in pairs {
+        let (x, y) = (score(a, b), score(b, a));
+        assert!((x - y).abs() < 1e-9, "{a} / {b}: {x} vs {y}");
+    }
+}
+
+#[test]
+fn explanation_adds_up_to_the_score() {
+    let a = PreparedName::new("Dr. Abdel Kader Mohamed El Hassan");
+    let b = PreparedName::new("Abdelkader Muhammad Hasan");
+    let e = explain_prepared(&a, &b);
+    assert!((e.score - score_prepared(&a, &b)).abs() < 1e-3);
+    let matched: f64 = e.pairs.iter().map(|p| p.weight * p.similarity).sum();
+    assert!((matched - e.matched).abs() < 1e-3);
+    let total: f64 = e.pairs.iter().map(|p| p.weight).sum::<f64>()
+        + e.unmatched_left.iter().map(|u| u.penalty).sum::<f64>()
+        + e.unmatched_right.iter().map(|u| u.penalty).sum::<f64>();
+    assert!((total - e.total).abs() < 1e-3, "{total} vs {}", e.total);
+    assert!(e.unmatched_left.iter().any(|u| u.token == "dr"));
+    let json = serde_json::to_string(&e).expect("explanation serialises");
+    assert!(json.contains("\"how\":"));
+}
+
+#[test]
+fn accepted_pairs_share_an_index_key() {
+    let pairs = [
+        ("Mohamed Ali", "محمد علي"),
+        ("General Mortars Company", "General Motors Company"),
+        ("Vanderbilt Corp", "Van der Bilt Corp"),
+        (
+            "U.S. Department of State",
+            "United States Department of State",
+        ),
+        ("Olaf Scholze", "Olaf Scholz"),
+    ];
+    for (a, b) in pairs {
+        let (pa, pb) = (PreparedName::new(a), PreparedName::new(b));
+        assert!(score_prepared(&pa, &pb) >= DEFAULT_THRESHOLD, "{a} / {b}");
+        let ka = pa.index_keys();
+        assert!(
+            pb.index_keys().iter().any(|k| ka.binary_search(k).is_ok()),
+            "{a} / {b}"
+        );
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn never_panics_and_stays_in_bounds(a in "\\PC{0,40}", b in "\\PC{0,40}") {
+            let (pa, pb) = (PreparedName::new(&a), PreparedName::new(&b));
+            let s = score_prepared(&pa, &pb);
+            prop_assert!((0.0..=1.0).contains(&s));
+            let t = score_prepared(&pb, &pa);
+            prop_assert!((s - t).abs() < 1e-9);
+            let _ = explain_prepared(&pa, &pb);
+            let _ = pa.index_keys();
+            let _ = pa.forms();
+        }
+
+        #[test]
+        fn any_name_matches_itself(a in "[A-Za-zÀ-ÿ .'-]{1,40}") {
+            let p = PreparedName::new(&a);
+            if !p.is_empty() {
+                prop_assert!(score_prepared(&p, &p) > 0.999);
+            }
+        }
+
+        #[test]
+        fn arbitrary_chars_never_panic(a in proptest::collection::vec(any::<char>(), 0..64)) {
+            let s: String = a.into_iter().collect();
+            let p = PreparedName::new(&s);
+            let _ = score_prepared(&p, &PreparedName::new("Mohamed Ali"));
+            let _ = p.index_keys();
+        }
+    }
+}
