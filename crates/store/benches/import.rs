@@ -7,7 +7,9 @@
 //!   index at all — the floor a store with versions and natural keys cannot beat;
 //! - `fresh`: `put_records` into a new store (natural-key lookup, version 1, change log);
 //! - `fresh_50k_batches`: the same with 50,000 rows per transaction;
-//! - `reimport_unchanged`: `put_records` of the same rows again (every row found unchanged).
+//! - `reimport_unchanged`: `put_records` of the same rows again (every row found unchanged);
+//! - `scan_active`: reading every active record back with `for_each_active`, as the engine
+//!   does at start-up.
 //!
 //! Run with `cargo bench -p portwatch-store --bench import`.
 
@@ -152,6 +154,13 @@ fn bench_import(c: &mut Criterion) {
         b.iter(|| import(&store, &rows, at, BATCH))
     });
     assert_eq!(store.stats().unwrap().versions, ROWS as u64);
+    group.bench_function("scan_active", |b| {
+        b.iter(|| {
+            let mut seen = 0usize;
+            store.for_each_active(&mut |_| seen += 1).unwrap();
+            assert_eq!(seen, ROWS);
+        })
+    });
     group.finish();
 }
 

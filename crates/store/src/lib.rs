@@ -38,7 +38,7 @@
 //! | table            | one row per                | key                    | notes |
 //! |------------------|----------------------------|------------------------|-------|
 //! | `records`        | record                     | `pk`; unique `id`; index on `key_hash` | natural key and its 64-bit hash, owner, database, latest version number, status, SHA-256 of the latest content, `latest_seq` |
-//! | `versions`       | version = change-log entry | `seq`                  | `record_pk`, version, status, time, `prev_seq` (the record's previous version), content as JSON |
+//! | `versions`       | version = change-log entry | `seq`                  | `record_pk`, version, status, time, `prev_seq` (the record's previous version), content as JSON (`{"owner", "visibility", "review_date", "source_id", "body": {"document": …}}`) |
 //! | `agencies`       | agency                     | `id`                   | JSON |
 //! | `operations`     | operation                  | `id`; unique `code`    | JSON |
 //! | `hits`           | hit                        | `id` (UUIDv7, time order) | owner, agency, operation, state for filtering; references `records(id)` and `operations(id)` |
@@ -50,8 +50,9 @@
 //! by its natural key, comparing content hashes, and writes one `records` row and one
 //! `versions` row per new version. `versions` *is* the change log, so following it is a range
 //! scan on its primary key; a record's history is the `prev_seq` chain, which saves the import
-//! path a second index. Contents are stored as compact JSON, the model's own serialisation,
-//! which re-validates every rule when read back.
+//! path a second index. Contents are stored as compact JSON of the model's types, with the
+//! body under its own key rather than flattened into the envelope (which decodes several
+//! times faster), and every rule of the model is checked again when a record is read back.
 //!
 //! Natural keys are indexed by a 64-bit hash of their text (lookups compare the text too):
 //! the index is a third of the size of a text index, which matters because an import touches
@@ -90,6 +91,7 @@
 
 pub mod api;
 pub mod audit;
+mod content;
 pub mod error;
 pub mod sqlite;
 

@@ -30,7 +30,7 @@ fn key_hash(natural_key: &str) -> i64 {
 
 fn encode(content: &RecordContent) -> Result<Encoded<'_>> {
     let mut json = Vec::with_capacity(384);
-    serde_json::to_writer(&mut json, content).map_err(|e| StoreError::Backend(Box::new(e)))?;
+    crate::content::encode_into(content, &mut json)?;
     let hash = Sha256::digest(&json).into();
     let natural_key = content.natural_key();
     Ok(Encoded {
@@ -151,8 +151,7 @@ fn time_from_nanos(n: i64) -> Result<OffsetDateTime> {
 }
 
 fn decode_content(json: &[u8]) -> Result<RecordContent> {
-    serde_json::from_slice(json)
-        .map_err(|e| StoreError::Corrupt(format!("a stored record does not parse: {e}")))
+    crate::content::decode(json)
 }
 
 /// The change-log position of the last version (0 when there is none).
