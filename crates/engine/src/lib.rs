@@ -69,8 +69,17 @@ pub struct EngineStats {
     pub vehicles: usize,
     /// Key entries of all tables (fingerprint → slot).
     pub key_entries: usize,
-    /// Heap bytes held by the indexes (an estimate for prepared names).
-    pub heap_bytes: usize,
+    /// Heap bytes held by each database's index (an estimate for prepared names).
+    pub document_bytes: usize,
+    pub person_bytes: usize,
+    pub vehicle_bytes: usize,
+}
+
+impl EngineStats {
+    /// Heap bytes of all indexes.
+    pub fn heap_bytes(&self) -> usize {
+        self.document_bytes + self.person_bytes + self.vehicle_bytes
+    }
 }
 
 /// The screening engine (see the crate documentation).
@@ -159,7 +168,9 @@ impl Engine {
             persons: persons.slots.live_count(),
             vehicles: vehicles.slots.live_count(),
             key_entries: documents.key_entries() + vehicles.key_entries() + persons.key_entries(),
-            heap_bytes: documents.heap_bytes() + vehicles.heap_bytes() + persons.heap_bytes(),
+            document_bytes: documents.heap_bytes(),
+            person_bytes: persons.heap_bytes(),
+            vehicle_bytes: vehicles.heap_bytes(),
         }
     }
 

@@ -1,16 +1,18 @@
 //! The nominal database: persons found by their names, aliases and identifiers.
 //!
 //! **Candidate generation.** Each name of a person (primary, aliases, original script) gives
-//! the names crate's index keys ([`PreparedName::index_keys`]: the consonant skeleton of each
-//! telling token, and its first and last three letters). Common keys ("s:mhmd" for every
-//! Mohamed, Muhammad and محمد) are shared by a large share of a Maghreb or Levant watch list,
-//! so a key alone would hand the scorer tens of thousands of candidates. The index therefore
-//! also stores **pair keys**: a skeleton key of one token combined with a key of another
-//! token of the same name. A traveller's name finds a person through any single key whose
+//! the names crate's index keys ([`PreparedName::index_keys`]: skeletons of tokens and of the
+//! whole name, their one-deletion neighbours, heads and tails of words). Keys of common names
+//! ("s:mhmd" for every Mohamed, Muhammad and محمد) are shared by a large share of a Maghreb or
+//! Levant watch list, so such a key alone would hand the scorer tens of thousands of
+//! candidates. The index therefore also stores **pair keys**: the consonant skeleton of one
+//! token joined with the skeleton, first three or last three letters of another token of the
+//! same name (order-free). A traveller's name finds a person through any single key whose
 //! posting list is short ([`SINGLE_KEY_LIMIT`]) or through any pair key ([`PAIR_KEY_LIMIT`]):
-//! a name the scorer accepts almost always agrees on two tokens (or on one rare one), so the
-//! candidates stay few while the recall stays that of the keys. `portwatch bench engine`
-//! measures both against a full scan.
+//! a name the scorer accepts agrees on two tokens, or on a rare key (a whole-name skeleton, a
+//! rare surname), so the candidates stay few while the recall stays that of the keys.
+//! `portwatch bench engine` measures what candidate generation loses against a full scan by
+//! the same scorer.
 //!
 //! **Scoring.** Every candidate is scored with [`score_prepared`] over each pair of
 //! (traveller name, person name); the best name score is then adjusted by the facts:
@@ -19,16 +21,16 @@
 use portwatch_model::{
     Action, CountryCode, NameKind, PartialDate, Person, Record, RecordBody, Sex,
 };
-use portwatch_names::{explain_prepared, score_prepared, PreparedName};
+use portwatch_names::{explain_prepared, score_prepared, PreparedName, TokenKind};
 
 use crate::hit::{compare_dates, AlignedTokens, FactCheck, PersonReason};
 use crate::keytable::{fingerprint, mix, KeyTable};
 use crate::slots::{Admission, BulkSlots, SlotTable};
 
 /// A single name key is used for candidates only when at most this many names carry it.
-pub const SINGLE_KEY_LIMIT: usize = 256;
+pub const SINGLE_KEY_LIMIT: usize = 32;
 /// A pair key is used when at most this many names carry it.
-pub const PAIR_KEY_LIMIT: usize = 4096;
+pub const PAIR_KEY_LIMIT: usize = 2048;
 
 /// What the index keeps of a person to score it (the rest stays in the store).
 #[derive(Debug, Clone)]
@@ -71,58 +73,71 @@ impl PersonData {
     }
 }
 
-/// Group numbers above this are compound keys (each its own group).
-const MAX_TOKENS_IN_GROUPS: usize = 1 << 16;
-
-/// Keys of one name grouped by token, so that pair keys join different tokens.
+/// The candidate keys of one name: the names crate's index keys (singles), and pair keys that
+/// join two tokens of the name (see the module documentation).
 fn name_keys(name: &PreparedName) -> (Vec<u64>, Vec<u64>) {
-    let keys = name.index_keys();
-    let forms = name.forms();
-    // Group each key with the token it comes from; compound keys form groups of their own.
-    let group_of = |i: usize, key: &str| -> usize {
-        forms
-            .tokens
-            .iter()
-            .position(|t| {
-                let s = if t.skeleton.is_empty() {
-                    &t.phonetic
-                } else {
-                    &t.skeleton
-                };
-                let plain = &t.plain;
-                let (head, tail) = match (plain.get(..3), plain.len().checked_sub(3)) {
-                    (Some(h), Some(at)) if plain.len() >= 5 => (h, plain.get(at..).unwrap_or("")),
-                    _ => ("", ""),
-                };
-                key.strip_prefix("s:") == Some(s.as_str())
-                    || (!head.is_empty() && key.strip_prefix("p:") == Some(head))
-                    || (!tail.is_empty() && key.strip_prefix("e:") == Some(tail))
-            })
-            .unwrap_or(MAX_TOKENS_IN_GROUPS + i)
-    };
-    let grouped: Vec<(usize, &str, u64)> = keys
+    let singles = name
+        .index_keys()
         .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            (
-                group_of(i, k),
-                k.as_str(),
-                fingerprint(&[b"n", k.as_bytes()]),
-            )
+        .map(|k| fingerprint(&[b"n", k.as_bytes()]))
+        .collect();
+    (singles, token_pairs(name))
+}
+
+/// The keys of one token: its consonant skeleton, and its first and last three letters when
+/// it has five or more (so a typo in one half of a word keeps the other).
+struct TokenKeys {
+    skeleton: u64,
+    halves: Vec<u64>,
+}
+
+/// Pair keys: the skeleton of one token with the skeleton, head or tail of another. The pair
+/// is order-free (a swapped name finds the same pairs).
+fn token_pairs(name: &PreparedName) -> Vec<u64> {
+    let forms = name.forms();
+    let telling = |k: TokenKind| {
+        matches!(
+            k,
+            TokenKind::Word | TokenKind::Number | TokenKind::Kunya | TokenKind::Generic
+        )
+    };
+    let any_telling = forms.tokens.iter().any(|t| telling(t.kind));
+    let tokens: Vec<TokenKeys> = forms
+        .tokens
+        .iter()
+        .filter(|t| !any_telling || telling(t.kind))
+        .map(|t| {
+            let skeleton = if t.skeleton.is_empty() {
+                &t.phonetic
+            } else {
+                &t.skeleton
+            };
+            let plain = &t.plain;
+            let mut halves = Vec::new();
+            if plain.len() >= 5 {
+                if let Some(head) = plain.get(..3) {
+                    halves.push(fingerprint(&[b"h", head.as_bytes()]));
+                }
+                if let Some(tail) = plain.get(plain.len() - 3..) {
+                    halves.push(fingerprint(&[b"t", tail.as_bytes()]));
+                }
+            }
+            TokenKeys {
+                skeleton: fingerprint(&[b"s", skeleton.as_bytes()]),
+                halves,
+            }
         })
         .collect();
-    let singles = grouped.iter().map(|g| g.2).collect();
+    let pair = |a: u64, b: u64| mix(a.min(b) ^ a.max(b).rotate_left(17));
     let mut pairs = Vec::new();
-    for (i, a) in grouped.iter().enumerate() {
-        for b in &grouped[i + 1..] {
-            let a_skeleton = a.1.starts_with("s:");
-            let b_skeleton = b.1.starts_with("s:");
-            if a.0 != b.0 && (a_skeleton || b_skeleton) {
-                pairs.push(mix(a.2 ^ b.2.rotate_left(17)));
-            }
+    for (i, a) in tokens.iter().enumerate() {
+        for b in &tokens[i + 1..] {
+            pairs.push(pair(a.skeleton, b.skeleton));
+            pairs.extend(b.halves.iter().map(|&h| pair(a.skeleton, h)));
+            pairs.extend(a.halves.iter().map(|&h| pair(h, b.skeleton)));
         }
     }
-    (singles, pairs)
+    pairs
 }
 
 /// The fingerprint of a person identifier (a document number, any issuer).
