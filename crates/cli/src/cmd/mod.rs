@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod bench_engine;
 pub mod bench_http;
 pub mod bench_import;
 pub mod bench_names;
