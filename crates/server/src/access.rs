@@ -1,37 +1,34 @@
-//! Who may see what: the record visibility rules applied to callers, and the view of a hit
-//! each caller gets.
+//! Who may see what: the engine's policy ([`portwatch_engine::policy`]) applied to stored
+//! records and hits, and the view of a hit each caller gets.
 //!
 //! A record is visible to its owner, to everyone when its visibility is `all`, and to agencies
-//! of the listed countries (and of the owner's own country) when it is `countries:…`. An
-//! `owner_only` record is visible to its owner alone: anyone else whose search or hit touches
-//! it learns only that there is a hit and that they must contact the owner.
+//! of the listed countries (and of the owner's own country) when it is `countries:…`; never to
+//! partners. An `owner_only` record is visible to its owner alone: anyone else whose search or
+//! hit touches it learns only that there is a hit and that they must contact the owner. The
+//! same policy object decides for screening answers, hit lists and record reads, so the three
+//! can never disagree.
 
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use portwatch_engine::{policy, Disclosure, Policy, PolicyClass};
 use portwatch_model::{
-    Action, ActionTaken, Agency, AgencyId, AgencyKind, Database, FollowUpState, Hit, Id, MatchKind,
-    Record, Visibility,
+    Action, ActionTaken, Agency, AgencyId, AgencyKind, FollowUpState, Hit, Id, Record,
 };
 
 use crate::identity::Caller;
 use crate::problem::Problem;
 
 /// What a caller who may not see the record is told.
-pub const CONTACT_OWNER: &str = "hit: contact the owner NCB";
+pub const CONTACT_OWNER: &str = portwatch_engine::CONTACT_OWNER_MESSAGE;
 
-/// Whether `caller` may see the data of `record`, whose owner is `owner` (when registered).
-pub fn may_see_record(caller: &Agency, record: &Record, owner: Option<&Agency>) -> bool {
-    if caller.id == record.content.owner {
-        return true;
-    }
-    match &record.content.visibility {
-        Visibility::All => true,
-        Visibility::OwnerOnly => false,
-        Visibility::Countries(list) => caller.country.is_some_and(|c| {
-            list.contains(&c) || owner.and_then(|o| o.country).is_some_and(|oc| oc == c)
-        }),
-    }
+/// Whether `caller` may see the data of `record`.
+pub fn may_see_record(policy: &Policy, caller: &Agency, record: &Record) -> bool {
+    let class = PolicyClass {
+        owner: record.content.owner.clone(),
+        visibility: record.content.visibility.clone(),
+    };
+    policy.disclosure(&policy::Caller::from_agency(caller), &class) == Disclosure::Full
 }
 
 /// Whether `caller` may know about `hit` at all: its owner, the agency that searched, the NCB
@@ -108,15 +105,6 @@ impl HitView {
     }
 }
 
-/// The summary kept of a match for callers who may see its record.
-#[derive(Debug, Clone, Serialize)]
-pub struct MatchSummary {
-    pub database: Database,
-    pub record_id: Id,
-    pub match_kind: MatchKind,
-    pub score: f64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,26 +130,23 @@ mod tests {
     }
 
     #[test]
-    fn visibility_rules_apply_to_callers() {
+    fn visibility_rules_apply_to_stored_records() {
         let rabat = agency("ncb-rabat", AgencyKind::Ncb, Some("MAR"));
         let madrid = agency("ncb-madrid", AgencyKind::Ncb, Some("ESP"));
         let tanger = agency("bp-tanger", AgencyKind::BorderPost, Some("MAR"));
         let gs = agency("gs", AgencyKind::GeneralSecretariat, None);
+        let policy = Policy::new(&[rabat.clone(), madrid.clone(), tanger.clone(), gs.clone()]);
         let owner_only = record("ncb-rabat", "owner_only");
-        assert!(may_see_record(&rabat, &owner_only, Some(&rabat)));
-        assert!(!may_see_record(&madrid, &owner_only, Some(&rabat)));
-        assert!(!may_see_record(&gs, &owner_only, Some(&rabat)));
+        assert!(may_see_record(&policy, &rabat, &owner_only));
+        assert!(!may_see_record(&policy, &madrid, &owner_only));
+        assert!(!may_see_record(&policy, &gs, &owner_only));
         let spain_only = record("ncb-rabat", "countries:ESP");
-        assert!(may_see_record(&madrid, &spain_only, Some(&rabat)));
+        assert!(may_see_record(&policy, &madrid, &spain_only));
         assert!(
-            may_see_record(&tanger, &spain_only, Some(&rabat)),
+            may_see_record(&policy, &tanger, &spain_only),
             "the owner's country sees it"
         );
-        assert!(!may_see_record(&gs, &spain_only, Some(&rabat)));
-        assert!(may_see_record(
-            &gs,
-            &record("ncb-rabat", "all"),
-            Some(&rabat)
-        ));
+        assert!(!may_see_record(&policy, &gs, &spain_only));
+        assert!(may_see_record(&policy, &gs, &record("ncb-rabat", "all")));
     }
 }

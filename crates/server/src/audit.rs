@@ -59,15 +59,38 @@ impl FingerprintKey {
         }
     }
 
-    /// The fingerprint of a query of kind `action` whose canonical form is `canonical`.
+    /// The fingerprint of a query of kind `action` whose canonical form is `canonical`:
+    /// `HMAC-SHA-256(key, json(action) ‖ "\n" ‖ canonical)`, in hex.
     pub fn fingerprint(&self, action: AuditAction, canonical: &[u8]) -> String {
+        let mut running = self.start(action);
+        running.0.update(canonical);
+        running.finish()
+    }
+
+    /// A fingerprint computed line by line (a manifest): the same as [`Self::fingerprint`] of
+    /// the lines each followed by `"\n"`.
+    pub fn start(&self, action: AuditAction) -> QueryFingerprint {
         let mut mac =
             <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes any key length");
         let kind = serde_json::to_string(&action).unwrap_or_default();
         mac.update(kind.as_bytes());
         mac.update(b"\n");
-        mac.update(canonical);
-        hex::encode(mac.finalize().into_bytes())
+        QueryFingerprint(mac)
+    }
+}
+
+/// A fingerprint being computed.
+pub struct QueryFingerprint(Hmac<Sha256>);
+
+impl QueryFingerprint {
+    /// Adds one line of the query.
+    pub fn update(&mut self, line: &[u8]) {
+        self.0.update(line);
+        self.0.update(b"\n");
+    }
+
+    pub fn finish(self) -> String {
+        hex::encode(self.0.finalize().into_bytes())
     }
 }
 
@@ -193,5 +216,12 @@ mod tests {
         assert_ne!(fa, b.fingerprint(AuditAction::ScreenDocument, q));
         assert_ne!(fa, a.fingerprint(AuditAction::ScreenVehicle, q));
         assert!(!fa.contains("X123"));
+        let mut running = a.start(AuditAction::ScreenManifest);
+        running.update(b"line one");
+        running.update(b"line two");
+        assert_eq!(
+            running.finish(),
+            a.fingerprint(AuditAction::ScreenManifest, b"line one\nline two\n")
+        );
     }
 }

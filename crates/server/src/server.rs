@@ -100,7 +100,7 @@ pub async fn start(
         config.data.clone(),
         config.limits.clone(),
     )?);
-    state.set_ready();
+    crate::engine_link::start_following(state.clone());
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind {

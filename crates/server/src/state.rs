@@ -8,7 +8,8 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::{broadcast, Notify};
 
-use portwatch_model::{Agency, AgencyId, Hit};
+use portwatch_engine::{Engine, Policy};
+use portwatch_model::{Agency, AgencyId, Hit, Record};
 use portwatch_store::{Store, StoreError};
 
 use crate::apikeys::ApiKeys;
@@ -31,6 +32,10 @@ pub struct AppState {
     pub limits: Limits,
     pub rate: RateLimiter,
     pub metrics: Metrics,
+    /// The screening engine, fed from the store by [`crate::engine_link`].
+    pub engine: Engine,
+    /// What each caller may see of a hit; rebuilt when the agency directory changes.
+    policy: RwLock<Arc<Policy>>,
     agencies: RwLock<HashMap<AgencyId, Agency>>,
     ready: AtomicBool,
     /// Woken after every record write, so the engine follows the change log at once.
@@ -40,11 +45,9 @@ pub struct AppState {
 impl AppState {
     /// Builds the state over an open store in data directory `data`.
     pub fn new(store: Arc<dyn Store>, data: PathBuf, limits: Limits) -> anyhow::Result<AppState> {
-        let agencies = store
-            .agencies()?
-            .into_iter()
-            .map(|a| (a.id.clone(), a))
-            .collect();
+        let directory = store.agencies()?;
+        let policy = Policy::new(&directory);
+        let agencies = directory.into_iter().map(|a| (a.id.clone(), a)).collect();
         let (alerts, _) = broadcast::channel(ALERT_BACKLOG);
         Ok(AppState {
             keys: ApiKeys::open(&data),
@@ -56,6 +59,8 @@ impl AppState {
             alerts,
             limits,
             metrics: Metrics::default(),
+            engine: Engine::new(policy.clone()),
+            policy: RwLock::new(Arc::new(policy)),
             agencies: RwLock::new(agencies),
             ready: AtomicBool::new(false),
             changes: Notify::new(),
@@ -107,12 +112,24 @@ impl AppState {
         all
     }
 
-    /// Puts an agency in the cache after it was written to the store.
+    /// Puts an agency in the cache (and the policy) after it was written to the store.
     pub fn remember_agency(&self, agency: Agency) {
+        let mut policy = (*self.policy()).clone();
+        policy.add_agency(&agency);
+        self.engine.set_policy(policy.clone());
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(policy);
         self.agencies
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(agency.id.clone(), agency);
+    }
+
+    /// The current policy.
+    pub fn policy(&self) -> Arc<Policy> {
+        self.policy
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Whether the screening engine is loaded.
@@ -124,8 +141,10 @@ impl AppState {
         self.ready.store(true, Ordering::Release);
     }
 
-    /// Says that records were written: the engine follower reads the change log now.
-    pub fn records_changed(&self) {
+    /// A record version was written through the API: the engine applies it at once (so the
+    /// next search sees it) and the follower reads the change log for anything else.
+    pub fn record_written(&self, record: &Record) {
+        self.engine.apply(record);
         self.changes.notify_one();
     }
 

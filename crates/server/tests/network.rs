@@ -382,7 +382,16 @@ async fn operators_get_health_readiness_metrics_and_the_api_description() {
     let net = network().await;
     let mut c = net.client(TANGER).await;
     assert_eq!(c.get("/healthz").await.json()["status"], "ok");
-    assert_eq!(c.get("/readyz").await.status, 200);
+    // Ready once the engine has loaded the (empty) store.
+    let mut ready = false;
+    for _ in 0..200 {
+        if c.get("/readyz").await.status == 200 {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(ready, "never ready");
     let metrics = c.get("/metrics").await;
     assert!(metrics.content_type.starts_with("text/plain"));
     let api = c.get("/openapi.json").await.json();

@@ -1,8 +1,8 @@
 //! `GET /v1/hits/stream`: hit alerts as Server-Sent Events, live.
 //!
-//! Each subscriber gets the hits on its own agency's records (new hits and every change to
-//! their follow-up); the General Secretariat's analysts get every hit. A hit on another
-//! agency's record never reaches a subscriber, whatever it asks. Events are named `hit`; a
+//! Each subscriber gets the hits on its own agency's records: new hits and every change to
+//! their follow-up. A hit on another agency's record never reaches a subscriber, whatever it
+//! asks (the owner alone decides who else learns of it). Events are named `hit`; a
 //! subscriber too slow to keep up gets a `lagged` event saying how many it missed (it can
 //! catch up with `GET /v1/hits`), and a comment every 15 s keeps idle connections open.
 
@@ -28,7 +28,7 @@ use crate::state::AppState;
 
 /// Whether an alert for `hit` goes to `caller`.
 pub fn alert_goes_to(caller: &Caller, hit: &Hit) -> bool {
-    hit.owner == *caller.agency_id() || (caller.is_secretariat() && caller.has(Role::Analyst))
+    hit.owner == *caller.agency_id()
 }
 
 /// Unsubscribes the metrics gauge when the stream is dropped.

@@ -127,8 +127,7 @@ async fn record_visible(state: &AppState, caller: &Caller, hit: &Hit) -> Result<
     let Some(record) = state.with_store(move |s| s.record(id)).await? else {
         return Ok(false);
     };
-    let owner = state.agency(&hit.owner).await?;
-    Ok(may_see_record(&caller.agency, &record, owner.as_ref()))
+    Ok(may_see_record(&state.policy(), &caller.agency, &record))
 }
 
 /// A hit the caller may know about, or the 403/404 that says why not.

@@ -10,6 +10,7 @@ mod alerts;
 mod audit;
 mod hits;
 mod records;
+mod screen;
 mod system;
 
 use std::sync::Arc;
@@ -50,7 +51,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/audit/verify", post(audit::verify))
         .route("/stats", get(audit::stats))
         .route("/whoami", get(agencies::whoami))
+        .route("/screen/document", post(screen::document))
+        .route("/screen/vehicle", post(screen::vehicle))
+        .route("/screen/traveller", post(screen::traveller))
         .layer(DefaultBodyLimit::max(state.limits.body_bytes))
+        // Streamed, and bounded by the manifest limit inside the handler.
+        .route("/screen/manifest", post(screen::manifest))
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
 
     Router::new()

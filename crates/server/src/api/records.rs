@@ -86,8 +86,8 @@ pub async fn create(
         .with_store(move |s| s.record(id))
         .await?
         .ok_or_else(|| Problem::internal("a record just written cannot be read"))?;
+    state.record_written(&record);
     audited(&state, &caller, action, id).await?;
-    state.records_changed();
     let mut response = super::json(status, &record);
     if let Ok(location) = format!("/v1/records/{id}").parse() {
         response.headers_mut().insert(header::LOCATION, location);
@@ -127,8 +127,8 @@ pub async fn update(
     let record = state
         .with_store(move |s| s.update_record(id, expected, content, now))
         .await?;
+    state.record_written(&record);
     audited(&state, &caller, AuditAction::RecordUpdate, id).await?;
-    state.records_changed();
     Ok(super::json(StatusCode::OK, &record))
 }
 
@@ -148,8 +148,8 @@ pub async fn cancel(
     let record = state
         .with_store(move |s| s.cancel_record(id, &by, now))
         .await?;
+    state.record_written(&record);
     audited(&state, &caller, AuditAction::RecordCancel, id).await?;
-    state.records_changed();
     Ok(super::json(StatusCode::OK, &record))
 }
 
@@ -166,8 +166,7 @@ pub async fn read(
     )?;
     crate::access::refuse_partners(&caller, "records")?;
     let record = existing(&state, id).await?;
-    let owner = state.agency(&record.content.owner).await?;
-    if !may_see_record(&caller.agency, &record, owner.as_ref()) {
+    if !may_see_record(&state.policy(), &caller.agency, &record) {
         return Err(Problem::forbidden(
             "visibility",
             format!(
