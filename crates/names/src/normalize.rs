@@ -73,6 +73,7 @@ pub struct NormToken {
 pub fn tokenize(name: &str) -> Vec<NormToken> {
     let nfkc: String = name.nfkc().collect();
     let mut tokens = split_words(&nfkc);
+    split_arabic_article(&mut tokens);
     fold_sun_letter_articles(&mut tokens);
     let mut tokens = fold_phrases(tokens);
     split_abd_prefix(&mut tokens);
@@ -254,6 +255,36 @@ fn is_joiner(c: char) -> bool {
 
 fn is_combining(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The Arabic article ال is written joined to its noun (الحسن); romanisations mostly write it
+/// apart (al-Hassan, El Hassan). It becomes a token of its own.
+fn split_arabic_article(tokens: &mut Vec<NormToken>) {
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        // الله (Allah) is one word, not the article and a noun.
+        let is_allah = t.original == "الله";
+        if t.original.starts_with("ال")
+            && !is_allah
+            && t.original.chars().count() > 3
+            && t.plain.len() > 3
+        {
+            let noun = NormToken {
+                original: t.original.chars().skip(2).collect(),
+                plain: t.plain[2..].to_string(),
+                icao_alt: None,
+                script: t.script,
+                kind: TokenKind::Word,
+            };
+            tokens[i].original = "ال".to_string();
+            tokens[i].plain = "al".to_string();
+            tokens[i].icao_alt = None;
+            tokens.insert(i + 1, noun);
+            i += 1;
+        }
+        i += 1;
+    }
 }
 
 /// The Arabic article assimilates to a following "sun letter" and is then written ad-, ar-,
@@ -774,5 +805,6 @@ mod tests {
     fn scripts_transliterate() {
         assert_eq!(plains("Владимир Путин"), ["vladimir", "putin"]);
         assert_eq!(plains("عبد الله"), ["abd", "allh"]);
+        assert_eq!(plains("عبد الفتاح السيسي"), ["abdal", "ftah", "al", "sisi"]);
     }
 }

@@ -83,8 +83,9 @@ pub fn push_ascii(c: char, word_initial: bool, out: &mut String) {
         Script::Cyrillic => out.push_str(cyrillic(c)),
         Script::Greek => out.push_str(greek(c)),
         Script::Arabic => out.push_str(arabic(c, word_initial)),
+        Script::Hebrew => out.push_str(hebrew(c, word_initial)),
         Script::Latin => push_stripped_latin(c, out),
-        Script::Hebrew | Script::Han | Script::Hangul | Script::Kana | Script::Other => {
+        Script::Han | Script::Hangul | Script::Kana | Script::Other => {
             if let Some(s) = deunicode::deunicode_char(c) {
                 for b in s.chars().filter(char::is_ascii_alphanumeric) {
                     out.push(b.to_ascii_lowercase());
@@ -274,6 +275,37 @@ fn arabic(c: char, word_initial: bool) -> &'static str {
     }
 }
 
+/// Hebrew letters in the common English romanisation, reduced to ASCII; vav and yod inside a
+/// word are the vowels u and i (as in Arabic), niqqud are dropped.
+fn hebrew(c: char, word_initial: bool) -> &'static str {
+    match c {
+        'א' => "a",
+        'ע' if word_initial => "a",
+        'ע' => "",
+        'ב' => "b",
+        'ג' => "g",
+        'ד' => "d",
+        'ה' => "h",
+        'ו' if word_initial => "v",
+        'ו' => "u",
+        'ז' => "z",
+        'ח' => "kh",
+        'ט' | 'ת' => "t",
+        'י' if word_initial => "y",
+        'י' => "i",
+        'כ' | 'ך' | 'ק' => "k",
+        'ל' => "l",
+        'מ' | 'ם' => "m",
+        'נ' | 'ן' => "n",
+        'ס' => "s",
+        'פ' | 'ף' => "p",
+        'צ' | 'ץ' => "ts",
+        'ר' => "r",
+        'ש' => "sh",
+        _ => "",
+    }
+}
+
 const ARABIC_DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 #[cfg(test)]
@@ -325,6 +357,12 @@ mod tests {
         assert_eq!(translit("علي"), "ali");
         assert_eq!(translit("يوسف"), "yusf");
         assert_eq!(translit("خالد"), "khald");
+    }
+
+    #[test]
+    fn hebrew_writes_consonants_and_matres_lectionis() {
+        assert_eq!(translit("בנימין נתניהו"), "bnimin ntnihu");
+        assert_eq!(translit("דוד"), "dud");
     }
 
     #[test]

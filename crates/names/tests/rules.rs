@@ -217,3 +217,18 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn vowelless_scripts_meet_romanisations() {
+    same("عبد الفتاح السيسي", "Abdel Fattah el-Sisi");
+    same("أسامة بن لادن", "Osama bin Laden");
+    same("حسن نصر الله", "Hassan Nasrallah");
+    same("בנימין נתניהו", "Benjamin Netanyahu");
+}
+
+#[test]
+fn other_scripts_through_the_fallback() {
+    same("Նիկոլ Փաշինյան", "Nikol Pashinyan");
+    same("김정은", "Gim Jeong-eun");
+    same("Михаил Горбачёв", "Michail Gorbatschow");
+}
