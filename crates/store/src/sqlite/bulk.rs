@@ -2,9 +2,10 @@
 //!
 //! Two things make a row-by-row import slow: inserting into the natural-key index in the
 //! random order of the file, and SQLite's per-statement work (bind, step, reset). Here the
-//! batch is first *decided* in file order — keys are looked up [`GROUP`] at a time with one
-//! `IN (...)` query, existing records go through the ordinary row-by-row logic, and new ones
-//! get their change-log positions in file order — and then the new records are *written*
+//! batch's keys are first looked up [`GROUP`] at a time with one `IN (...)` query, in hash
+//! order; the batch is then *decided* in file order — existing records go through the
+//! ordinary row-by-row logic, and new ones get their change-log positions in file order —
+//! and then the new records are *written*
 //! sorted by key hash, [`GROUP`] rows per `INSERT`: the index is filled in its own order and
 //! each record's row key and id are handed out in that same order, so every B-tree of the
 //! `records` table is appended to. Their versions follow in change-log order.
@@ -52,26 +53,24 @@ pub(super) fn put(
     writer: &mut VersionWriter<'_>,
     batch: &[Encoded<'_>],
 ) -> Result<Vec<PutOutcome>> {
+    let mut heads = heads_of_batch(writer, batch)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut new_records = Vec::new();
-    for chunk in batch.chunks(GROUP) {
-        let mut heads = heads_of(writer, chunk)?;
-        for item in chunk {
-            match heads.remove(item.natural_key.as_str()) {
-                Some(head) => outcomes.push(put_existing(writer, head, item)?),
-                None => {
-                    new_records.push(NewRecord {
-                        item,
-                        position: outcomes.len(),
-                        seq: writer.take_seq(),
-                        id: Id::from_uuid(uuid::Uuid::nil()),
-                        pk: 0,
-                    });
-                    // Replaced by the record's id once it is written.
-                    outcomes.push(PutOutcome::Created {
-                        id: Id::from_uuid(uuid::Uuid::nil()),
-                    });
-                }
+    for item in batch {
+        match heads.remove(item.natural_key.as_str()) {
+            Some(head) => outcomes.push(put_existing(writer, head, item)?),
+            None => {
+                new_records.push(NewRecord {
+                    item,
+                    position: outcomes.len(),
+                    seq: writer.take_seq(),
+                    id: Id::from_uuid(uuid::Uuid::nil()),
+                    pk: 0,
+                });
+                // Replaced by the record's id once it is written.
+                outcomes.push(PutOutcome::Created {
+                    id: Id::from_uuid(uuid::Uuid::nil()),
+                });
             }
         }
     }
@@ -90,25 +89,30 @@ pub(super) fn put(
     Ok(outcomes)
 }
 
-/// The stored heads of the chunk's natural keys, by natural key; absent keys are not in it.
-fn heads_of<'c>(
+/// The stored heads of the batch's natural keys, by natural key; absent keys are not in it.
+/// Keys are looked up in hash order, so that consecutive lookups walk the index forwards.
+fn heads_of_batch<'b>(
     writer: &VersionWriter<'_>,
-    chunk: &'c [Encoded<'_>],
-) -> Result<HashMap<&'c str, Head>> {
+    batch: &'b [Encoded<'_>],
+) -> Result<HashMap<&'b str, Head>> {
+    let mut by_hash: Vec<&Encoded<'_>> = batch.iter().collect();
+    by_hash.sort_unstable_by_key(|item| item.key_hash);
+    let wanted: HashSet<&str> = batch.iter().map(|i| i.natural_key.as_str()).collect();
     let placeholders = vec!["?"; GROUP].join(", ");
     let mut stmt = writer.tx.prepare_cached(&format!(
         "SELECT {HEAD_COLUMNS} FROM records WHERE key_hash IN ({placeholders})"
     ))?;
-    // A short last chunk repeats its first hash to fill the statement's fixed arity.
-    let hashes = (0..GROUP).map(|i| chunk.get(i).unwrap_or(&chunk[0]).key_hash);
-    let wanted: HashMap<&str, ()> = chunk.iter().map(|i| (i.natural_key.as_str(), ())).collect();
     let mut heads = HashMap::new();
-    let mut rows = stmt.query(params_from_iter(hashes))?;
-    while let Some(row) = rows.next()? {
-        let head = head_from_row(row)?;
-        // Another key with the same 64-bit hash is not this chunk's business.
-        if let Some((key, ())) = wanted.get_key_value(head.natural_key.as_str()) {
-            heads.insert(*key, head);
+    for chunk in by_hash.chunks(GROUP) {
+        // A short last chunk repeats its first hash to fill the statement's fixed arity.
+        let hashes = (0..GROUP).map(|i| chunk.get(i).unwrap_or(&chunk[0]).key_hash);
+        let mut rows = stmt.query(params_from_iter(hashes))?;
+        while let Some(row) = rows.next()? {
+            let head = head_from_row(row)?;
+            // Another key with the same 64-bit hash is not this batch's business.
+            if let Some(key) = wanted.get(head.natural_key.as_str()) {
+                heads.insert(*key, head);
+            }
         }
     }
     Ok(heads)
