@@ -35,6 +35,197 @@ pub fn is_iso_alpha3(code: &str) -> bool {
     code == KOSOVO || ISO_ALPHA3.binary_search(&code).is_ok()
 }
 
+/// What an ICAO 9303 code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IcaoKind {
+    /// A state: the ISO alpha-3 code itself, or `D` (Germany) and `RKS` (Kosovo).
+    State,
+    /// A category of British nationality (`GBD`, `GBN`, `GBO`, `GBP`, `GBS`); the United
+    /// Kingdom issues the document.
+    BritishNationality,
+    /// An organisation that issues travel documents (`UNO`, `EUE`, `XPO` …).
+    Organization,
+    /// A stateless person under the 1954 Convention (`XXA`).
+    Stateless,
+    /// A refugee under the 1951 Convention (`XXB`) or otherwise (`XXC`).
+    Refugee,
+    /// A person of unspecified nationality (`XXX`).
+    Unspecified,
+    /// Utopia, the fictional state of Doc 9303's specimens (`UTO`).
+    Specimen,
+}
+
+/// An ICAO 9303 issuing-state or nationality code, read explicitly (never guessed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct IcaoCode {
+    /// The code as Doc 9303 writes it, without fillers.
+    pub code: &'static str,
+    pub kind: IcaoKind,
+    /// The country in ISO 3166-1 alpha-3, when the code names or implies one.
+    pub iso_alpha3: Option<&'static str>,
+    /// What the code stands for, for the codes that are not plain ISO countries.
+    pub description: Option<&'static str>,
+}
+
+/// The codes of Doc 9303 Part 3 that are not ISO 3166-1 alpha-3 country codes.
+const SPECIAL_CODES: &[(&str, IcaoKind, Option<&str>, &str)] = &[
+    ("D", IcaoKind::State, Some("DEU"), "Germany"),
+    ("EUE", IcaoKind::Organization, None, "European Union"),
+    (
+        "GBD",
+        IcaoKind::BritishNationality,
+        Some("GBR"),
+        "British Overseas Territories Citizen",
+    ),
+    (
+        "GBN",
+        IcaoKind::BritishNationality,
+        Some("GBR"),
+        "British National (Overseas)",
+    ),
+    (
+        "GBO",
+        IcaoKind::BritishNationality,
+        Some("GBR"),
+        "British Overseas Citizen",
+    ),
+    (
+        "GBP",
+        IcaoKind::BritishNationality,
+        Some("GBR"),
+        "British Protected Person",
+    ),
+    (
+        "GBS",
+        IcaoKind::BritishNationality,
+        Some("GBR"),
+        "British Subject",
+    ),
+    ("RKS", IcaoKind::State, Some(KOSOVO), "Kosovo"),
+    (
+        "UNA",
+        IcaoKind::Organization,
+        None,
+        "Specialized agency of the United Nations",
+    ),
+    (
+        "UNK",
+        IcaoKind::Organization,
+        None,
+        "Resident of Kosovo, document issued by UNMIK",
+    ),
+    (
+        "UNO",
+        IcaoKind::Organization,
+        None,
+        "United Nations Organization",
+    ),
+    (
+        "UTO",
+        IcaoKind::Specimen,
+        None,
+        "Utopia (specimen documents)",
+    ),
+    (
+        "XBA",
+        IcaoKind::Organization,
+        None,
+        "African Development Bank",
+    ),
+    (
+        "XCC",
+        IcaoKind::Organization,
+        None,
+        "Caribbean Community (CARICOM)",
+    ),
+    ("XCE", IcaoKind::Organization, None, "Council of Europe"),
+    (
+        "XCO",
+        IcaoKind::Organization,
+        None,
+        "Common Market for Eastern and Southern Africa",
+    ),
+    (
+        "XDC",
+        IcaoKind::Organization,
+        None,
+        "Southern African Development Community",
+    ),
+    (
+        "XEC",
+        IcaoKind::Organization,
+        None,
+        "Economic Community of West African States",
+    ),
+    (
+        "XES",
+        IcaoKind::Organization,
+        None,
+        "Organisation of Eastern Caribbean States",
+    ),
+    (
+        "XIM",
+        IcaoKind::Organization,
+        None,
+        "African Export-Import Bank",
+    ),
+    (
+        "XMP",
+        IcaoKind::Organization,
+        None,
+        "Parliamentary Assembly of the Mediterranean",
+    ),
+    (
+        "XOM",
+        IcaoKind::Organization,
+        None,
+        "Sovereign Military Order of Malta",
+    ),
+    ("XPO", IcaoKind::Organization, None, "INTERPOL"),
+    (
+        "XXA",
+        IcaoKind::Stateless,
+        None,
+        "Stateless person (1954 Convention)",
+    ),
+    ("XXB", IcaoKind::Refugee, None, "Refugee (1951 Convention)"),
+    (
+        "XXC",
+        IcaoKind::Refugee,
+        None,
+        "Refugee other than under the 1951 Convention",
+    ),
+    (
+        "XXX",
+        IcaoKind::Unspecified,
+        None,
+        "Person of unspecified nationality",
+    ),
+];
+
+/// Reads an ICAO 9303 issuing-state or nationality code (trailing fillers ignored), or `None`
+/// when Doc 9303 does not define it. `XKX` is not an ICAO code (Kosovo's documents say `RKS`).
+pub fn from_icao(code: &str) -> Option<IcaoCode> {
+    let code = code.trim_end_matches('<');
+    if let Ok(i) = SPECIAL_CODES.binary_search_by(|entry| entry.0.cmp(code)) {
+        let (code, kind, iso_alpha3, description) = SPECIAL_CODES[i];
+        return Some(IcaoCode {
+            code,
+            kind,
+            iso_alpha3,
+            description: Some(description),
+        });
+    }
+    let i = ISO_ALPHA3.binary_search(&code).ok()?;
+    Some(IcaoCode {
+        code: ISO_ALPHA3[i],
+        kind: IcaoKind::State,
+        iso_alpha3: Some(ISO_ALPHA3[i]),
+        description: None,
+    })
+}
+
 /// The ISO 3166-1 alpha-3 code for an ICAO 9303 issuing-state or nationality code, or `None`
 /// when the ICAO code names no country (an organisation, a stateless person, a refugee, an
 /// unspecified nationality) or is unknown.
@@ -43,13 +234,7 @@ pub fn is_iso_alpha3(code: &str) -> bool {
 /// categories (`GBD`, `GBN`, `GBO`, `GBP`, `GBS`) are issued by the United Kingdom; `RKS` is
 /// Kosovo. MRZ filler (`<`) is ignored, so `D<<` reads as `D`.
 pub fn iso_alpha3(icao: &str) -> Option<&'static str> {
-    let code = icao.trim_end_matches('<');
-    match code {
-        "D" => Some("DEU"),
-        "GBD" | "GBN" | "GBO" | "GBP" | "GBS" => Some("GBR"),
-        "RKS" => Some(KOSOVO),
-        _ => ISO_ALPHA3.binary_search(&code).ok().map(|i| ISO_ALPHA3[i]),
-    }
+    from_icao(icao).and_then(|code| code.iso_alpha3)
 }
 
 #[cfg(test)]
@@ -71,6 +256,29 @@ mod tests {
         for special in ["UTO", "XXA", "XXB", "XXC", "XXX", "UNO", "EUE", "XBA"] {
             assert_eq!(iso_alpha3(special), None, "{special}");
         }
+    }
+
+    #[test]
+    fn special_codes_are_sorted_and_say_what_they_name() {
+        assert!(SPECIAL_CODES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(from_icao("XXB").map(|c| c.kind), Some(IcaoKind::Refugee));
+        assert_eq!(
+            from_icao("XPO").and_then(|c| c.description),
+            Some("INTERPOL")
+        );
+        assert_eq!(from_icao("UTO").map(|c| c.kind), Some(IcaoKind::Specimen));
+        assert_eq!(
+            from_icao("D<<").map(|c| (c.kind, c.iso_alpha3)),
+            Some((IcaoKind::State, Some("DEU")))
+        );
+        assert_eq!(
+            from_icao("GBN").map(|c| c.kind),
+            Some(IcaoKind::BritishNationality)
+        );
+        assert_eq!(from_icao("FRA").map(|c| c.iso_alpha3), Some(Some("FRA")));
+        assert_eq!(from_icao("XKX"), None);
+        assert_eq!(from_icao("ZZZ"), None);
+        assert_eq!(from_icao(""), None);
     }
 
     #[test]

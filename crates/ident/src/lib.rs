@@ -4,5 +4,6 @@
 pub mod country;
 pub mod document_number;
 pub mod fold;
+pub mod mrz;
 pub mod plate;
 pub mod vin;
