@@ -54,7 +54,7 @@ fn request_problem(e: RequestError) -> Problem {
     Problem::bad_field(field.clone(), format!("field `{field}`: {}", e.message))
 }
 
-fn ready(state: &AppState, caller: &Caller) -> Result<(), Problem> {
+fn may_screen(state: &AppState, caller: &Caller) -> Result<(), Problem> {
     caller.require(Role::Screener, "screening")?;
     if !state.is_ready() {
         return Err(Problem::unavailable(
@@ -155,7 +155,7 @@ async fn search(
     caller: Caller,
     subject: Subject,
 ) -> Result<Response, Problem> {
-    ready(&state, &caller)?;
+    may_screen(&state, &caller)?;
     let action = action_of(&subject);
     let today = OffsetDateTime::now_utc().date();
     let matches = match_subject(&state, &subject, today).map_err(request_problem)?;
@@ -354,7 +354,7 @@ pub async fn manifest(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    ready(&state, &caller)?;
+    may_screen(&state, &caller)?;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
