@@ -95,7 +95,6 @@ pub mod api;
 pub mod audit;
 mod content;
 pub mod error;
-pub mod postgres;
 pub mod sqlite;
 
 pub use api::{
@@ -103,5 +102,4 @@ pub use api::{
     StoreStats,
 };
 pub use error::{Result, StoreError};
-pub use postgres::{open, PgStore};
 pub use sqlite::SqliteStore;
