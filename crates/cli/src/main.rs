@@ -45,6 +45,16 @@ enum Command {
         #[command(subcommand)]
         what: cmd::names::NamesCommand,
     },
+    /// Read a travel document's machine-readable zone (ICAO Doc 9303).
+    Mrz {
+        #[command(subcommand)]
+        what: cmd::mrz::MrzCommand,
+    },
+    /// Check vehicle identification numbers (ISO 3779).
+    Vin {
+        #[command(subcommand)]
+        what: cmd::vin::VinCommand,
+    },
     /// Measure throughput and quality against the targets, beside a baseline in the same run.
     Bench {
         #[command(subcommand)]
@@ -72,6 +82,8 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args, &cli.data),
         Command::Stats(args) => cmd::stats::run(args, &cli.data),
         Command::Names { what } => cmd::names::run(what),
+        Command::Mrz { what } => cmd::mrz::run(what),
+        Command::Vin { what } => cmd::vin::run(what),
         Command::Bench { what } => cmd::bench::run(what, &cli.data),
         Command::Ca { what } => cmd::ca::run(what, &cli.data),
         Command::Serve(args) => cmd::serve::run(args, &cli.data),

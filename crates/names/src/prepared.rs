@@ -130,9 +130,10 @@ impl PreparedName {
     ///   vowel typos keep it;
     /// * for tokens with a skeleton of four letters or more, `s:<skeleton less one letter>`
     ///   for each letter: one consonant typo on either side still meets (Mortars / Motors);
-    /// * for tokens of five letters or more, `p:<first three letters>` and `e:<last three
-    ///   letters>` of the plain form: two typos in one half of a word still meet the other
-    ///   half (Stellaris / Stellantis).
+    /// * `p:<first three letters>` of the plain form of tokens of four letters or more, and
+    ///   `e:<last three letters>` of tokens of five or more: two typos in one half of a word
+    ///   still meet the other half (Stellaris / Stellantis), and a name cut short meets the
+    ///   whole (Abiy / Abiyot).
     ///
     /// * `a:<initials>` of each run of two or three words, and `a:<token>` of each token of
     ///   two or three letters, so that an acronym meets the words it abbreviates.
@@ -156,8 +157,10 @@ impl PreparedName {
             if (2..=3).contains(&t.plain.len()) {
                 keys.push(format!("a:{}", t.plain));
             }
-            if t.plain.len() >= 5 && !t.abjad {
+            if t.plain.len() >= 4 && !t.abjad {
                 keys.push(format!("p:{}", &t.plain[..3]));
+            }
+            if t.plain.len() >= 5 && !t.abjad {
                 keys.push(format!("e:{}", &t.plain[t.plain.len() - 3..]));
             }
         }

@@ -232,3 +232,84 @@ fn other_scripts_through_the_fallback() {
     same("김정은", "Gim Jeong-eun");
     same("Михаил Горбачёв", "Michail Gorbatschow");
 }
+
+/// The candidate-generation contract measured on generated names: every word of a two- or
+/// three-word name gets one edit (substitution, deletion, insertion or swap); of the typo'd
+/// names the scorer still accepts, at least 99.5 % share an index key with the original.
+#[test]
+fn accepted_typos_share_a_key() {
+    // A fixed linear congruential generator: the test is deterministic.
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    const CONSONANTS: &[u8] = b"bcdfghjklmnprstvz";
+    const VOWELS: &[u8] = b"aeiou";
+    let (mut accepted, mut sharing) = (0usize, 0usize);
+    for _ in 0..20_000 {
+        let words: Vec<Vec<u8>> = (0..2 + next(2))
+            .map(|_| {
+                let mut w = Vec::new();
+                for _ in 0..2 + next(3) {
+                    w.push(CONSONANTS[next(17) as usize]);
+                    w.push(VOWELS[next(5) as usize]);
+                }
+                if next(2) == 0 {
+                    w.push(CONSONANTS[next(17) as usize]);
+                }
+                w
+            })
+            .collect();
+        let typo: Vec<Vec<u8>> = words
+            .iter()
+            .map(|w| {
+                let mut w = w.clone();
+                let at = next(w.len() as u64) as usize;
+                let letter = b'a' + next(26) as u8;
+                match next(4) {
+                    0 => w[at] = letter,
+                    1 => {
+                        w.remove(at);
+                    }
+                    2 => w.insert(at, letter),
+                    _ => {
+                        if at + 1 < w.len() {
+                            w.swap(at, at + 1)
+                        }
+                    }
+                }
+                w
+            })
+            .collect();
+        let join = |ws: &[Vec<u8>]| {
+            ws.iter()
+                .map(|w| String::from_utf8_lossy(w).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (a, b) = (
+            PreparedName::new(&join(&words)),
+            PreparedName::new(&join(&typo)),
+        );
+        if score_prepared(&a, &b) >= DEFAULT_THRESHOLD {
+            accepted += 1;
+            let ka = a.index_keys();
+            if b.index_keys().iter().any(|k| ka.binary_search(k).is_ok()) {
+                sharing += 1;
+            }
+        }
+    }
+    assert!(
+        accepted > 1_000,
+        "too few accepted pairs to measure: {accepted}"
+    );
+    let recall = sharing as f64 / accepted as f64;
+    eprintln!("{sharing} of {accepted} accepted typo'd names share a key");
+    assert!(
+        recall >= 0.995,
+        "{sharing} of {accepted} accepted pairs share a key"
+    );
+}
