@@ -61,7 +61,9 @@ pub fn check(raw: &str, latest_model_year: u16) -> VinReport {
     let bytes = vin.as_bytes();
     let wmi = (vin.len() >= 3).then(|| vin[..3].to_owned());
     let region = bytes.first().and_then(|&c| region(c));
-    let country = (bytes.len() >= 2).then(|| country(bytes[0], bytes[1])).flatten();
+    let country = (bytes.len() >= 2)
+        .then(|| country(bytes[0], bytes[1]))
+        .flatten();
     let manufacturer = wmi.as_deref().and_then(manufacturer);
     if !errors.is_empty() {
         return VinReport {
@@ -79,7 +81,12 @@ pub fn check(raw: &str, latest_model_year: u16) -> VinReport {
     let expected = check_digit(bytes);
     let found = char::from(bytes[8]);
     let required = check_digit_required(bytes[0]);
-    let check_digit = CheckDigit { expected, found, valid: expected == found, required };
+    let check_digit = CheckDigit {
+        expected,
+        found,
+        valid: expected == found,
+        required,
+    };
     VinReport {
         valid: check_digit.valid || !required,
         check_digit: Some(check_digit),
@@ -129,7 +136,11 @@ fn transliterate(c: u8) -> u32 {
 /// The check digit (`0`–`9` or `X`) of a 17-character VIN.
 pub fn check_digit(vin: &[u8]) -> char {
     const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
-    let sum: u32 = vin.iter().zip(WEIGHTS).map(|(&c, w)| transliterate(c) * w).sum();
+    let sum: u32 = vin
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(&c, w)| transliterate(c) * w)
+        .sum();
     match sum % 11 {
         10 => 'X',
         digit => char::from(b'0' + digit as u8),
@@ -378,7 +389,10 @@ mod tests {
         // 49 CFR 565.15: 1M8GDM9A_KP042788 has check digit X.
         let report = check("1M8GDM9AXKP042788", 2027);
         let digit = report.check_digit.unwrap();
-        assert_eq!((digit.expected, digit.found, digit.valid, digit.required), ('X', 'X', true, true));
+        assert_eq!(
+            (digit.expected, digit.found, digit.valid, digit.required),
+            ('X', 'X', true, true)
+        );
         assert!(report.valid);
         assert_eq!(report.wmi.as_deref(), Some("1M8"));
         assert_eq!(report.region, Some("North America"));
@@ -408,7 +422,11 @@ mod tests {
         assert!(!short.valid);
         assert_eq!(short.errors, vec!["vin: has 16 characters; a VIN has 17"]);
         let letters = check("1M8GDM9AXKP0427O8", 2027);
-        assert!(letters.errors[0].contains("O at position 16"), "{:?}", letters.errors);
+        assert!(
+            letters.errors[0].contains("O at position 16"),
+            "{:?}",
+            letters.errors
+        );
         assert!(check("", 2027).errors[0].contains("0 characters"));
     }
 
