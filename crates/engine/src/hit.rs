@@ -176,22 +176,26 @@ pub(crate) fn compare_dates(a: &PartialDate, b: &PartialDate) -> FactCheck {
         && a.day().is_some()
         && a.month() == b.day()
         && a.day() == b.month();
-    let one_field_off = a.year() == b.year()
-        && a.month().is_some()
-        && b.month().is_some()
-        && ((a.month() == b.month()) ^ (a.day() == b.day()));
     // A year off by one is a slip when the rest agrees, or is unknown on one side.
     let partial = a.day().is_none() || b.day().is_none();
     let year_off = a.year().abs_diff(b.year()) == 1
         && (partial || (a.month() == b.month() && a.day() == b.day()));
-    let year_digit = a.year().abs_diff(b.year()) % 10 == 0
-        && a.year().abs_diff(b.year()) <= 90
-        && a.month() == b.month()
-        && a.day() == b.day();
-    if swapped || one_field_off || year_off || year_digit {
+    if swapped || year_off || one_digit_apart(a, b) {
         FactCheck::Slip
     } else {
         FactCheck::Conflicts
+    }
+}
+
+/// Two full dates that differ in exactly one digit of YYYYMMDD: a typing slip.
+fn one_digit_apart(a: &PartialDate, b: &PartialDate) -> bool {
+    let digits = |d: &PartialDate| -> Option<[u8; 8]> {
+        let text = format!("{:04}{:02}{:02}", d.year(), d.month()?, d.day()?);
+        text.as_bytes().try_into().ok()
+    };
+    match (digits(a), digits(b)) {
+        (Some(x), Some(y)) => x.iter().zip(&y).filter(|(p, q)| p != q).count() == 1,
+        _ => false,
     }
 }
 

@@ -1,124 +1,100 @@
 //! Indexes of records found by identifiers: travel documents and vehicles.
 //!
-//! A [`KeyedIndex`] is a [`SlotTable`] plus a few [`KeyTable`]s, one per kind of key:
+//! A [`KeyedIndex`] is a [`SlotTable`] plus one tagged [`KeyTable`] per kind of identifier:
 //!
-//! * documents: (issuing state, canonical number) — exact — and (issuing state, OCR skeleton)
-//!   — tolerant, a hit there that is not also exact is an [`MatchKind::OcrVariant`];
-//! * vehicles: canonical VIN and VIN skeleton; (country, canonical plate) and (country, plate
-//!   skeleton).
+//! * documents: the number, keyed by (issuing state, OCR skeleton of the number);
+//! * vehicles: the VIN, keyed by its skeleton; the plate, keyed by (country, plate skeleton).
 //!
-//! Only 64-bit fingerprints of the keys are stored (12 bytes an entry, 28 bytes a record for
-//! the envelope): two different keys share a fingerprint with probability 2^-64 per pair,
-//! which at 128 million documents is about one false exact hit in 10^11 searches — far below
-//! the rate of typing errors, and the officer sees the record before acting on it.
+//! The fingerprint is that of the **skeleton** (look-alike characters folded: 0/O, 1/I, 5/S …),
+//! so one look-up finds both the record typed exactly and the records read with a look-alike;
+//! the entry's 32-bit tag, a hash of the **canonical** form, tells them apart: equal tag, an
+//! exact hit; different tag, an [`OcrVariant`](portwatch_model::MatchKind::OcrVariant). A
+//! document costs 16 bytes of key table and 28 of envelope.
+//!
+//! Only fingerprints are stored: two different skeletons share a 64-bit fingerprint with
+//! probability 2^-64 per pair, and two numbers of one skeleton share a tag with probability
+//! 2^-32 — about one mislabelled hit in 10^9 OCR-variant hits; the officer sees the record
+//! before acting on it either way.
 
 use portwatch_ident::{document_number, plate, vin};
-use portwatch_model::{CountryCode, Record, RecordBody};
+use portwatch_model::{CountryCode, MatchKind, Record, RecordBody};
 
 use crate::keytable::{fingerprint, KeyTable};
 use crate::slots::{Admission, BulkSlots, SlotTable};
 
-/// The kinds of key of the two keyed databases, and the table each lives in.
+/// Which identifier a key is of, and the table it lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum KeyKind {
-    DocumentExact = 0,
-    DocumentSkeleton = 1,
-    VinExact = 2,
-    VinSkeleton = 3,
-    PlateExact = 4,
-    PlateSkeleton = 5,
+pub(crate) enum Field {
+    DocumentNumber,
+    Vin,
+    Plate,
 }
 
-impl KeyKind {
-    /// Tolerant keys produce OCR-variant hits.
-    pub(crate) fn is_tolerant(self) -> bool {
-        matches!(
-            self,
-            KeyKind::DocumentSkeleton | KeyKind::VinSkeleton | KeyKind::PlateSkeleton
-        )
-    }
-
-    /// The table of this key within its index (documents use tables 0–1, vehicles 0–3).
+impl Field {
+    /// Documents use table 0; vehicles table 0 for VINs and 1 for plates.
     fn table(self) -> usize {
         match self {
-            KeyKind::DocumentExact | KeyKind::VinExact => 0,
-            KeyKind::DocumentSkeleton | KeyKind::VinSkeleton => 1,
-            KeyKind::PlateExact => 2,
-            KeyKind::PlateSkeleton => 3,
+            Field::DocumentNumber | Field::Vin => 0,
+            Field::Plate => 1,
         }
     }
 
     fn tag(self) -> &'static [u8] {
         match self {
-            KeyKind::DocumentExact => b"d",
-            KeyKind::DocumentSkeleton => b"D",
-            KeyKind::VinExact => b"v",
-            KeyKind::VinSkeleton => b"V",
-            KeyKind::PlateExact => b"p",
-            KeyKind::PlateSkeleton => b"P",
+            Field::DocumentNumber => b"d",
+            Field::Vin => b"v",
+            Field::Plate => b"p",
         }
     }
 }
 
-/// The fingerprint of a key of `kind` (already canonical or skeleton text).
-pub(crate) fn key(kind: KeyKind, country: Option<CountryCode>, text: &str) -> u64 {
-    let country = country.as_ref().map_or("", CountryCode::as_str);
-    fingerprint(&[kind.tag(), country.as_bytes(), text.as_bytes()])
+/// A key: the fingerprint of the skeleton, and the tag of the canonical form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Key {
+    pub field: Field,
+    fingerprint: u64,
+    tag: u32,
 }
 
-/// The keys of a document number issued by `state`.
-pub(crate) fn document_keys(state: CountryCode, number: &str) -> [(KeyKind, u64); 2] {
+fn key(field: Field, country: Option<CountryCode>, canonical: &str, skeleton: &str) -> Key {
+    let country = country.as_ref().map_or("", CountryCode::as_str);
+    let exact = fingerprint(&[b"=", field.tag(), country.as_bytes(), canonical.as_bytes()]);
+    Key {
+        field,
+        fingerprint: fingerprint(&[field.tag(), country.as_bytes(), skeleton.as_bytes()]),
+        tag: (exact >> 32) as u32,
+    }
+}
+
+/// The key of a document number issued by `state`.
+pub(crate) fn document_key(state: CountryCode, number: &str) -> Key {
     let canonical = document_number::canonical(number);
     let skeleton = document_number::skeleton(&canonical);
-    [
-        (
-            KeyKind::DocumentExact,
-            key(KeyKind::DocumentExact, Some(state), &canonical),
-        ),
-        (
-            KeyKind::DocumentSkeleton,
-            key(KeyKind::DocumentSkeleton, Some(state), &skeleton),
-        ),
-    ]
+    key(Field::DocumentNumber, Some(state), &canonical, &skeleton)
 }
 
-/// The keys of a VIN.
-pub(crate) fn vin_keys(raw: &str) -> [(KeyKind, u64); 2] {
+/// The key of a VIN.
+pub(crate) fn vin_key(raw: &str) -> Key {
     let canonical = vin::canonical(raw);
     let skeleton = vin::skeleton(&canonical);
-    [
-        (KeyKind::VinExact, key(KeyKind::VinExact, None, &canonical)),
-        (
-            KeyKind::VinSkeleton,
-            key(KeyKind::VinSkeleton, None, &skeleton),
-        ),
-    ]
+    key(Field::Vin, None, &canonical, &skeleton)
 }
 
-/// The keys of a plate of `country`.
-pub(crate) fn plate_keys(country: CountryCode, raw: &str) -> [(KeyKind, u64); 2] {
+/// The key of a plate of `country`.
+pub(crate) fn plate_key(country: CountryCode, raw: &str) -> Key {
     let canonical = plate::canonical(raw);
     let skeleton = plate::skeleton(&canonical);
-    [
-        (
-            KeyKind::PlateExact,
-            key(KeyKind::PlateExact, Some(country), &canonical),
-        ),
-        (
-            KeyKind::PlateSkeleton,
-            key(KeyKind::PlateSkeleton, Some(country), &skeleton),
-        ),
-    ]
+    key(Field::Plate, Some(country), &canonical, &skeleton)
 }
 
 /// Every key of a document or vehicle record (none for a person).
-pub(crate) fn record_keys(record: &Record) -> Vec<(KeyKind, u64)> {
+pub(crate) fn record_keys(record: &Record) -> Vec<Key> {
     match &record.content.body {
-        RecordBody::Document(d) => document_keys(d.issuing_state, d.number.as_str()).to_vec(),
+        RecordBody::Document(d) => vec![document_key(d.issuing_state, d.number.as_str())],
         RecordBody::Vehicle(v) => {
-            let mut keys = vin_keys(v.vin.as_str()).to_vec();
+            let mut keys = vec![vin_key(v.vin.as_str())];
             if let Some(p) = &v.plate {
-                keys.extend(plate_keys(p.country, &p.number));
+                keys.push(plate_key(p.country, &p.number));
             }
             keys
         }
@@ -142,20 +118,20 @@ impl KeyedIndex {
     }
 
     /// Builds the index from the collected records.
-    pub(crate) fn build(bulk: BulkSlots<Vec<(KeyKind, u64)>>, tables: usize) -> Self {
+    pub(crate) fn build(bulk: BulkSlots<Vec<Key>>, tables: usize) -> Self {
         let (slots, keys) = bulk.finish();
-        let mut per_table: Vec<Vec<(u64, u32)>> = (0..tables)
-            .map(|_| Vec::with_capacity(keys.len()))
+        let mut per_table: Vec<Vec<(u64, u32, u32)>> = (0..tables)
+            .map(|t| Vec::with_capacity(if t == 0 { keys.len() } else { keys.len() / 2 }))
             .collect();
         for (slot, record_keys) in keys.into_iter().enumerate() {
             let slot = u32::try_from(slot).unwrap_or(u32::MAX);
-            for (kind, fp) in record_keys {
-                per_table[kind.table()].push((fp, slot));
+            for k in record_keys {
+                per_table[k.field.table()].push((k.fingerprint, slot, k.tag));
             }
         }
         KeyedIndex {
             slots,
-            tables: per_table.into_iter().map(KeyTable::build).collect(),
+            tables: per_table.into_iter().map(KeyTable::build_tagged).collect(),
         }
     }
 
@@ -163,28 +139,32 @@ impl KeyedIndex {
     pub(crate) fn apply(&mut self, record: &Record) {
         if let Admission::Index = self.slots.admit(record) {
             let slot = self.slots.push_changed(record);
-            for (kind, fp) in record_keys(record) {
-                self.tables[kind.table()].insert(fp, slot);
+            for k in record_keys(record) {
+                self.tables[k.field.table()].insert(k.fingerprint, slot, k.tag);
             }
         }
     }
 
-    /// Live slots found under each key, with the kind of the key. A slot found by an exact
-    /// and a tolerant key is reported once, as exact.
-    pub(crate) fn lookup(&self, keys: &[(KeyKind, u64)]) -> Vec<(u32, KeyKind)> {
-        let mut found: Vec<(u32, KeyKind)> = Vec::new();
-        for &(kind, fp) in keys {
-            self.tables[kind.table()].for_each(fp, |slot| {
+    /// Live slots found under each key, with the field and the kind of match. A slot found
+    /// by several keys is reported once, exact first.
+    pub(crate) fn lookup(&self, keys: &[Key]) -> Vec<(u32, Field, MatchKind)> {
+        let mut found: Vec<(u32, Field, MatchKind)> = Vec::new();
+        for k in keys {
+            self.tables[k.field.table()].for_each(k.fingerprint, |slot, tag| {
                 if !self.slots.meta(slot).live {
                     return;
                 }
-                match found.iter_mut().find(|(s, _)| *s == slot) {
-                    Some(existing) => {
-                        if existing.1.is_tolerant() && !kind.is_tolerant() {
-                            existing.1 = kind;
-                        }
+                let kind = if tag == k.tag {
+                    MatchKind::Exact
+                } else {
+                    MatchKind::OcrVariant
+                };
+                match found.iter_mut().find(|(s, _, _)| *s == slot) {
+                    Some(existing) if kind == MatchKind::Exact => {
+                        *existing = (slot, k.field, kind);
                     }
-                    None => found.push((slot, kind)),
+                    Some(_) => {}
+                    None => found.push((slot, k.field, kind)),
                 }
             });
         }

@@ -6,7 +6,7 @@
 //! so a key table stores only what a look-up needs:
 //!
 //! * a **base**: the fingerprints sorted in one `Vec<u64>` with the slots beside them in a
-//!   `Vec<u32>` (12 bytes an entry), plus a directory indexed by the top bits of the
+//!   `Vec<u32>` (12 bytes an entry; 16 with a tag, see [`KeyTable::build_tagged`]), plus a directory indexed by the top bits of the
 //!   fingerprint that narrows a look-up to a bucket of about four entries — two or three cache
 //!   misses instead of a binary search over gigabytes;
 //! * a **delta**: a small hash map holding the entries added since the base was built (live
@@ -71,46 +71,62 @@ pub(crate) fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// Sorted base plus live delta (see the module documentation).
+/// Sorted base plus live delta (see the module documentation). Each entry may carry a 32-bit
+/// tag (a second, independent hash that tells an exact key from a look-alike one sharing the
+/// fingerprint); tables built without tags store none.
 #[derive(Default)]
 pub(crate) struct KeyTable {
     keys: Vec<u64>,
     slots: Vec<u32>,
+    /// Empty for an untagged table.
+    tags: Vec<u32>,
     /// `directory[b]..directory[b + 1]` is the range of bucket `b` (the top `bits` bits).
     directory: Vec<u32>,
     bits: u32,
-    delta: FingerprintMap<Vec<u32>>,
+    delta: FingerprintMap<Vec<(u32, u32)>>,
 }
 
 impl KeyTable {
-    /// Builds the base from `(fingerprint, slot)` pairs in any order.
+    /// Builds an untagged base from `(fingerprint, slot)` pairs in any order.
     pub(crate) fn build(mut pairs: Vec<(u64, u32)>) -> Self {
         pairs.sort_unstable();
-        let bits = directory_bits(pairs.len());
+        let mut table = KeyTable::with_directory(pairs.iter().map(|p| p.0), pairs.len());
+        table.slots = pairs.iter().map(|p| p.1).collect();
+        table
+    }
+
+    /// Builds a tagged base from `(fingerprint, slot, tag)` triples in any order.
+    pub(crate) fn build_tagged(mut triples: Vec<(u64, u32, u32)>) -> Self {
+        triples.sort_unstable();
+        let mut table = KeyTable::with_directory(triples.iter().map(|t| t.0), triples.len());
+        table.slots = triples.iter().map(|t| t.1).collect();
+        table.tags = triples.iter().map(|t| t.2).collect();
+        table
+    }
+
+    /// The sorted keys and their bucket directory.
+    fn with_directory(sorted_keys: impl Iterator<Item = u64>, len: usize) -> Self {
+        let bits = directory_bits(len);
         let mut directory = vec![0u32; (1usize << bits) + 1];
-        let mut keys = Vec::with_capacity(pairs.len());
-        let mut slots = Vec::with_capacity(pairs.len());
-        for &(key, slot) in &pairs {
+        let mut keys = Vec::with_capacity(len);
+        for key in sorted_keys {
             directory[bucket(key, bits) + 1] += 1;
             keys.push(key);
-            slots.push(slot);
         }
-        drop(pairs);
         for b in 1..directory.len() {
             directory[b] += directory[b - 1];
         }
         KeyTable {
             keys,
-            slots,
             directory,
             bits,
-            delta: FingerprintMap::default(),
+            ..KeyTable::default()
         }
     }
 
-    /// Adds one entry to the delta (a live change).
-    pub(crate) fn insert(&mut self, key: u64, slot: u32) {
-        self.delta.entry(key).or_default().push(slot);
+    /// Adds one entry to the delta (a live change); `tag` is ignored by untagged tables.
+    pub(crate) fn insert(&mut self, key: u64, slot: u32, tag: u32) {
+        self.delta.entry(key).or_default().push((slot, tag));
     }
 
     /// The base range of `key`.
@@ -126,14 +142,16 @@ impl KeyTable {
         start..end
     }
 
-    /// Calls `visit` with every slot stored under `key` (live or dead).
-    pub(crate) fn for_each(&self, key: u64, mut visit: impl FnMut(u32)) {
-        for &slot in &self.slots[self.base_range(key)] {
-            visit(slot);
+    /// Calls `visit(slot, tag)` for every entry stored under `key` (live or dead slots; tag 0
+    /// in an untagged table).
+    pub(crate) fn for_each(&self, key: u64, mut visit: impl FnMut(u32, u32)) {
+        let range = self.base_range(key);
+        for i in range {
+            visit(self.slots[i], self.tags.get(i).copied().unwrap_or(0));
         }
         if let Some(more) = self.delta.get(&key) {
-            for &slot in more {
-                visit(slot);
+            for &(slot, tag) in more {
+                visit(slot, tag);
             }
         }
     }
@@ -145,9 +163,10 @@ impl KeyTable {
 
     /// Heap bytes held (an estimate for the delta).
     pub(crate) fn heap_bytes(&self) -> usize {
-        let delta_entries: usize = self.delta.values().map(|v| v.capacity() * 4 + 32).sum();
+        let delta_entries: usize = self.delta.values().map(|v| v.capacity() * 8 + 32).sum();
         self.keys.capacity() * 8
             + self.slots.capacity() * 4
+            + self.tags.capacity() * 4
             + self.directory.capacity() * 4
             + delta_entries
     }
@@ -179,13 +198,22 @@ mod tests {
             .collect();
         let mut table = KeyTable::build(pairs);
         let key = fingerprint(&[&7u32.to_le_bytes()]);
-        table.insert(key, 99_999);
+        table.insert(key, 99_999, 0);
         let mut found = Vec::new();
-        table.for_each(key, |s| found.push(s));
+        table.for_each(key, |s, _| found.push(s));
         found.sort_unstable();
         assert_eq!(found, vec![7, 2507, 5007, 7507, 99_999]);
         assert_eq!(table.count(key), 5);
         assert_eq!(table.count(fingerprint(&[b"absent"])), 0);
+    }
+
+    #[test]
+    fn tags_come_back_with_their_slots() {
+        let mut table = KeyTable::build_tagged(vec![(5, 1, 10), (5, 2, 20), (6, 3, 30)]);
+        table.insert(5, 4, 40);
+        let mut found = Vec::new();
+        table.for_each(5, |s, t| found.push((s, t)));
+        assert_eq!(found, vec![(1, 10), (2, 20), (4, 40)]);
     }
 
     #[test]

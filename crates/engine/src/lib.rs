@@ -12,9 +12,9 @@
 //! # Memory
 //!
 //! The indexes keep keys and envelopes, never the records: 64-bit fingerprints in sorted
-//! arrays (12 bytes a key) and a 32-byte envelope a record (see [`keytable`] and the `slots`
-//! module). A document costs about 56 bytes, so SLTD's 128 million documents take about
-//! 7 GiB; persons keep their prepared names for scoring (about 2 KiB each).
+//! arrays (12–16 bytes a key) and a 28-byte envelope a record (see [`keytable`] and the
+//! `slots` module). A document costs about 45 bytes, so SLTD's 128 million documents take
+//! about 5.4 GiB; persons keep their prepared names and candidate keys (about 1.5 KiB each).
 //!
 //! # Concurrency
 //!
@@ -53,7 +53,7 @@ pub use request::{
 };
 pub use slots::PolicyClass;
 
-use keyed::{KeyKind, KeyedIndex};
+use keyed::{Field, Key, KeyedIndex};
 use persons::{PersonIndex, PersonQuery};
 use slots::BulkSlots;
 
@@ -91,8 +91,8 @@ pub struct Engine {
     scorer: PersonScorer,
 }
 
-const DOCUMENT_TABLES: usize = 2;
-const VEHICLE_TABLES: usize = 4;
+const DOCUMENT_TABLES: usize = 1;
+const VEHICLE_TABLES: usize = 2;
 
 fn read<T>(lock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(PoisonError::into_inner)
@@ -178,7 +178,7 @@ impl Engine {
 
     /// Documents matching a number of an issuing state.
     pub fn match_document(&self, query: &DocumentQuery, today: Date) -> Vec<Match> {
-        let keys = keyed::document_keys(query.issuing_state, &query.number);
+        let keys = [keyed::document_key(query.issuing_state, &query.number)];
         let index = read(&self.documents);
         let reason = Reason::DocumentNumber {
             number: query.number.clone(),
@@ -193,10 +193,10 @@ impl Engine {
     pub fn match_vehicle(&self, query: &VehicleQuery, today: Date) -> Vec<Match> {
         let mut keys = Vec::new();
         if let Some(vin) = &query.vin {
-            keys.extend(keyed::vin_keys(vin));
+            keys.push(keyed::vin_key(vin));
         }
         if let Some((country, plate)) = &query.plate {
-            keys.extend(keyed::plate_keys(*country, plate));
+            keys.push(keyed::plate_key(*country, plate));
         }
         let plate_reason = query.plate.as_ref().map(|(country, plate)| Reason::Plate {
             plate: plate.clone(),
@@ -206,9 +206,9 @@ impl Engine {
             vin: query.vin.clone().unwrap_or_default(),
         };
         let index = read(&self.vehicles);
-        keyed_matches(&index, &keys, Database::Vehicles, today, |kind| {
-            match (kind, &plate_reason) {
-                (KeyKind::PlateExact | KeyKind::PlateSkeleton, Some(r)) => r.clone(),
+        keyed_matches(&index, &keys, Database::Vehicles, today, |field| {
+            match (field, &plate_reason) {
+                (Field::Plate, Some(r)) => r.clone(),
                 _ => vin_reason.clone(),
             }
         })
@@ -230,6 +230,14 @@ impl Engine {
     pub fn match_traveller_full_scan(&self, traveller: &Traveller, today: Date) -> Vec<Match> {
         let query = person_query(traveller);
         self.match_persons(&query, today, true)
+    }
+
+    /// How many persons candidate generation hands the scorer for this traveller (a figure for
+    /// benchmarks and tuning).
+    pub fn traveller_candidates(&self, traveller: &Traveller) -> usize {
+        read(&self.persons)
+            .candidates(&person_query(traveller))
+            .len()
     }
 
     fn match_persons(&self, query: &PersonQuery, today: Date, full_scan: bool) -> Vec<Match> {
@@ -342,15 +350,15 @@ pub struct ManifestResult {
 
 fn keyed_matches(
     index: &KeyedIndex,
-    keys: &[(KeyKind, u64)],
+    keys: &[Key],
     database: Database,
     today: Date,
-    reason: impl Fn(KeyKind) -> Reason,
+    reason: impl Fn(Field) -> Reason,
 ) -> Vec<Match> {
     index
         .lookup(keys)
         .into_iter()
-        .map(|(slot, kind)| {
+        .map(|(slot, field, match_kind)| {
             let meta = index.slots.meta(slot);
             Match {
                 database,
@@ -358,19 +366,15 @@ fn keyed_matches(
                 record_version: meta.version,
                 policy: index.slots.policies.get(meta.policy).clone(),
                 source_id: index.slots.source_id(slot).map(str::to_string),
-                match_kind: if kind.is_tolerant() {
-                    MatchKind::OcrVariant
-                } else {
-                    MatchKind::Exact
-                },
-                score: if kind.is_tolerant() {
-                    OCR_VARIANT_SCORE
-                } else {
+                match_kind,
+                score: if match_kind == MatchKind::Exact {
                     EXACT_SCORE
+                } else {
+                    OCR_VARIANT_SCORE
                 },
                 action: Action::for_database(database),
                 review_overdue: meta.review_overdue(today),
-                reason: reason(kind),
+                reason: reason(field),
             }
         })
         .collect()

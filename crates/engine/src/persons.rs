@@ -194,6 +194,7 @@ pub struct PersonScorer {
     pub birth_date_conflicts: f64,
     pub sex_conflicts: f64,
     pub nationality_agrees: f64,
+    pub nationality_conflicts: f64,
     /// A weak alias (nickname, partial name) counts for this share of its score.
     pub weak_alias_factor: f64,
 }
@@ -204,19 +205,20 @@ impl Default for PersonScorer {
             threshold: portwatch_names::DEFAULT_THRESHOLD,
             name_floor: portwatch_names::DEFAULT_THRESHOLD - 0.1,
             birth_date_agrees: 0.10,
-            birth_date_slip: -0.05,
+            birth_date_slip: -0.15,
             birth_date_conflicts: -0.35,
             sex_conflicts: -0.20,
             nationality_agrees: 0.03,
+            nationality_conflicts: -0.05,
             weak_alias_factor: 0.9,
         }
     }
 }
 
 impl PersonScorer {
-    /// The best name pair, adjusted: + when the date of birth agrees, a little − for a slip,
-    /// much − when it conflicts or the sex does; + when a nationality is shared. Clamped to
-    /// 0..=1. `None` when no name pair reaches [`PersonScorer::name_floor`].
+    /// The best name pair, adjusted: + when the date of birth agrees, − for a slip (so a slip
+    /// needs a close name), much − when it conflicts or the sex does; a little + when a
+    /// nationality is shared, a little − when none is. Clamped to 0..=1. `None` when no name pair reaches [`PersonScorer::name_floor`].
     pub(crate) fn score(&self, q: &PersonQuery, p: &PersonData) -> Option<(f64, PersonReason)> {
         let mut best: Option<(f64, usize, usize)> = None;
         for (qi, qn) in q.names.iter().enumerate() {
@@ -267,9 +269,11 @@ impl PersonScorer {
         if sex == FactCheck::Conflicts {
             score += self.sex_conflicts;
         }
-        if nationality == FactCheck::Agrees {
-            score += self.nationality_agrees;
-        }
+        score += match nationality {
+            FactCheck::Agrees => self.nationality_agrees,
+            FactCheck::Conflicts => self.nationality_conflicts,
+            _ => 0.0,
+        };
         let score = (score.clamp(0.0, 1.0) * 10_000.0).round() / 10_000.0;
         let reason = PersonReason {
             query_name: q.names[qi].original().to_string(),
@@ -366,10 +370,12 @@ impl PersonIndex {
         let [singles, pairs, ids] = person_keys(&data);
         singles
             .into_iter()
-            .for_each(|k| self.singles.insert(k, slot));
-        pairs.into_iter().for_each(|k| self.pairs.insert(k, slot));
+            .for_each(|k| self.singles.insert(k, slot, 0));
+        pairs
+            .into_iter()
+            .for_each(|k| self.pairs.insert(k, slot, 0));
         ids.into_iter()
-            .for_each(|k| self.identifiers.insert(k, slot));
+            .for_each(|k| self.identifiers.insert(k, slot, 0));
         self.data.push(Some(data));
     }
 
@@ -380,12 +386,12 @@ impl PersonIndex {
             let (singles, pairs) = name_keys(name);
             for k in singles {
                 if self.singles.count(k) <= SINGLE_KEY_LIMIT {
-                    self.singles.for_each(k, |s| found.push(s));
+                    self.singles.for_each(k, |s, _| found.push(s));
                 }
             }
             for k in pairs {
                 if self.pairs.count(k) <= PAIR_KEY_LIMIT {
-                    self.pairs.for_each(k, |s| found.push(s));
+                    self.pairs.for_each(k, |s, _| found.push(s));
                 }
             }
         }
@@ -399,7 +405,7 @@ impl PersonIndex {
     fn by_identifier(&self, number: &str) -> Vec<u32> {
         let mut found = Vec::new();
         self.identifiers
-            .for_each(identifier_key(number), |s| found.push(s));
+            .for_each(identifier_key(number), |s, _| found.push(s));
         found.retain(|&s| self.slots.meta(s).live);
         found
     }

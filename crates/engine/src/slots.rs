@@ -55,9 +55,20 @@ pub(crate) struct SlotMeta {
     pub id: [u8; 16],
     pub version: u32,
     pub policy: u32,
-    /// Julian day of the review date, or `i32::MIN` when the record has none.
-    pub review_day: i32,
+    /// Days from [`REVIEW_EPOCH`] to the review date, plus one; 0 when the record has none.
+    pub review_day: u16,
     pub live: bool,
+}
+
+/// Review dates are kept as days since 2000-01-01 in 16 bits (up to 2179); a date outside
+/// that range is clamped, which only moves when an ancient or far-future review falls due.
+const REVIEW_EPOCH: i32 = 2_451_545; // Julian day of 2000-01-01
+
+fn review_day(date: Option<Date>) -> u16 {
+    date.map_or(0, |d| {
+        let days = (d.to_julian_day() - REVIEW_EPOCH).clamp(0, i32::from(u16::MAX) - 1);
+        u16::try_from(days + 1).unwrap_or(u16::MAX)
+    })
 }
 
 impl SlotMeta {
@@ -66,10 +77,7 @@ impl SlotMeta {
             id: *record.id.as_uuid().as_bytes(),
             version: record.version,
             policy,
-            review_day: record
-                .content
-                .review_date
-                .map_or(i32::MIN, Date::to_julian_day),
+            review_day: review_day(record.content.review_date),
             live: true,
         }
     }
@@ -80,7 +88,7 @@ impl SlotMeta {
 
     /// Whether the record's review date has passed on `today`.
     pub(crate) fn review_overdue(&self, today: Date) -> bool {
-        self.review_day != i32::MIN && self.review_day < today.to_julian_day()
+        self.review_day != 0 && self.review_day < review_day(Some(today))
     }
 }
 
