@@ -45,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         what: cmd::names::NamesCommand,
     },
+    /// Screen a traveller, a document, a vehicle or a manifest against the records.
+    Screen {
+        #[command(subcommand)]
+        what: cmd::screen::ScreenCommand,
+    },
     /// Read a travel document's machine-readable zone (ICAO Doc 9303).
     Mrz {
         #[command(subcommand)]
@@ -82,6 +87,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args, &cli.data),
         Command::Stats(args) => cmd::stats::run(args, &cli.data),
         Command::Names { what } => cmd::names::run(what),
+        Command::Screen { what } => cmd::screen::run(what, &cli.data),
         Command::Mrz { what } => cmd::mrz::run(what),
         Command::Vin { what } => cmd::vin::run(what),
         Command::Bench { what } => cmd::bench::run(what, &cli.data),

@@ -95,6 +95,7 @@ pub mod api;
 pub mod audit;
 mod content;
 pub mod error;
+pub mod postgres;
 pub mod sqlite;
 
 pub use api::{
@@ -102,4 +103,5 @@ pub use api::{
     StoreStats,
 };
 pub use error::{Result, StoreError};
+pub use crate::postgres::{open, PgStore};
 pub use sqlite::SqliteStore;

@@ -176,11 +176,8 @@ fn bench_documents(engine: &Engine, world: &World, args: &EngineBench, today: ti
     for i in 0..args.document_checks {
         let q = &queries[i % queries.len()];
         let canonical = portwatch_ident::document_number::canonical(&q.number);
-        base_hits += usize::from(
-            baseline
-                .get(&format!("{}:{}", q.issuing_state, canonical))
-                .is_some(),
-        );
+        base_hits +=
+            usize::from(baseline.contains_key(&format!("{}:{}", q.issuing_state, canonical)));
     }
     let base = args.document_checks as f64 / started.elapsed().as_secs_f64();
     println!(
@@ -259,6 +256,17 @@ fn bench_travellers(
             started.elapsed()
         })
         .collect();
+    let mut candidates: Vec<usize> = travellers
+        .iter()
+        .map(|t| engine.traveller_candidates(t))
+        .collect();
+    candidates.sort_unstable();
+    println!(
+        "candidates handed to the scorer per traveller: p50 {} p99 {} max {}",
+        candidates[candidates.len() / 2],
+        candidates[(candidates.len() - 1) * 99 / 100],
+        candidates[candidates.len() - 1]
+    );
     latencies.sort_unstable();
     let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];
     let mean_indexed = latencies.iter().sum::<Duration>().as_secs_f64() / latencies.len() as f64;
@@ -347,10 +355,20 @@ fn report_quality(engine: &Engine, planted: &[Query], clean: &[Query], today: ti
         100.0 * found as f64 / total.max(1) as f64,
         detail.join(", ")
     );
-    let false_hits = clean
-        .iter()
-        .filter(|q| !matches_of(engine, q, today).is_empty())
-        .count();
+    let mut false_hits = 0;
+    for q in clean {
+        let found = matches_of(engine, q, today);
+        if let Some(first) = found.first() {
+            if false_hits < 3 {
+                println!(
+                    "  clean query that hit: {} -> {}",
+                    serde_json::to_string(&q.subject).unwrap_or_default(),
+                    serde_json::to_string(&first.reason).unwrap_or_default()
+                );
+            }
+            false_hits += 1;
+        }
+    }
     println!(
         "false positives on clean queries at the default threshold: {:.2}% ({false_hits}/{})",
         100.0 * false_hits as f64 / clean.len().max(1) as f64,

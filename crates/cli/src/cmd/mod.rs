@@ -12,6 +12,7 @@ pub mod import;
 pub mod import_lists;
 pub mod init;
 pub mod names;
+pub mod screen;
 pub mod serve;
 pub mod stats;
 
