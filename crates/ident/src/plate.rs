@@ -41,14 +41,12 @@ fn latin_look_alike(c: char) -> char {
 /// Canonical form: upper case, separators dropped, Cyrillic and Greek look-alikes folded to
 /// Latin. Letters with no Latin look-alike are kept (upper-cased) rather than lost.
 pub fn canonical(raw: &str) -> String {
+    // Upper-case first: a lower-case letter may upper-case to a look-alike (and to several
+    // characters, whose combining marks are then dropped as non-alphanumeric).
     raw.chars()
+        .flat_map(char::to_uppercase)
         .map(latin_look_alike)
-        .filter_map(|c| {
-            crate::fold::ascii_alnum(c).or_else(|| {
-                c.is_alphanumeric()
-                    .then(|| c.to_uppercase().next().unwrap_or(c))
-            })
-        })
+        .filter_map(|c| crate::fold::ascii_alnum(c).or_else(|| c.is_alphanumeric().then_some(c)))
         .collect()
 }
 
@@ -71,6 +69,8 @@ mod tests {
     fn cyrillic_and_greek_look_alikes_fold_to_latin() {
         assert_eq!(canonical("А123ВС"), "A123BC"); // Cyrillic А, В, С
         assert_eq!(canonical("ΙΚΧ-1234"), "IKX1234"); // Greek
+        assert_eq!(canonical("ΐ"), "I"); // upper-cases to Ι with marks
+        assert_eq!(canonical("Ж 123"), "Ж123"); // no Latin look-alike: kept
     }
 
     #[test]

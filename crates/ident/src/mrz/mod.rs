@@ -595,3 +595,6 @@ fn read_sex(c: u8, errors: &mut Vec<String>, warnings: &mut Vec<String>) -> Opti
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod proptests;
