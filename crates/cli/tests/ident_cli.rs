@@ -99,7 +99,7 @@ fn failed_checks_still_exit_zero_and_say_which() {
 fn td1_and_partial_dates() {
     let out = mrz_parse(&[
         "I<UTOD231458907<<<<<<<<<<<<<<<",
-        "74<<<<1F1204159UTO<<<<<<<<<<<3",
+        "74<<<<1F1204159UTO<<<<<<<<<<<4",
         "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
     ]);
     let v = json(&out);
