@@ -829,3 +829,113 @@ fn a_second_store_sees_changes_and_is_woken(b: &Backend) {
         (position + 1, written)
     );
 }
+
+// --- the database going away -----------------------------------------------------------------
+
+/// A TCP relay between the store and PostgreSQL that the test can cut and restore, standing
+/// for a database that goes away (crash, restart, network) and comes back.
+mod relay {
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    pub struct Relay {
+        pub port: u16,
+        up: Arc<AtomicBool>,
+        open: Arc<Mutex<Vec<TcpStream>>>,
+    }
+
+    impl Relay {
+        pub fn start(upstream: String) -> Relay {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let up = Arc::new(AtomicBool::new(true));
+            let open = Arc::new(Mutex::new(Vec::new()));
+            let (accept_up, accept_open) = (up.clone(), open.clone());
+            std::thread::spawn(move || {
+                for client in listener.incoming().flatten() {
+                    if !accept_up.load(Ordering::SeqCst) {
+                        let _ = client.shutdown(Shutdown::Both);
+                        continue;
+                    }
+                    let Ok(server) = TcpStream::connect(&upstream) else {
+                        continue;
+                    };
+                    let mut open = accept_open.lock().unwrap();
+                    open.push(client.try_clone().unwrap());
+                    open.push(server.try_clone().unwrap());
+                    pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+                    pipe(server, client);
+                }
+            });
+            Relay { port, up, open }
+        }
+
+        /// Breaks every open connection and refuses new ones.
+        pub fn cut(&self) {
+            self.up.store(false, Ordering::SeqCst);
+            for stream in self.open.lock().unwrap().drain(..) {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+        }
+
+        pub fn restore(&self) {
+            self.up.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn pipe(mut from: TcpStream, mut to: TcpStream) {
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut from, &mut to);
+            let _ = to.shutdown(Shutdown::Both);
+        });
+    }
+}
+
+/// While the database is unreachable every call fails with a "database unavailable" error
+/// (which a server answers with 503); once it is back the same store works again by itself,
+/// and nothing committed before is lost.
+#[test]
+fn postgres_calls_fail_clearly_while_the_database_is_away_and_recover_after() {
+    let Some(backend) = postgres_backend("database_goes_away") else {
+        eprintln!("skipped on PostgreSQL: PORTWATCH_TEST_PG is not set");
+        return;
+    };
+    let (url, schema) = backend.postgres.clone().unwrap();
+    let config: postgres::Config = url.parse().unwrap();
+    let host = match &config.get_hosts()[0] {
+        postgres::config::Host::Tcp(host) => host.clone(),
+        other => panic!("the test database must be reached over TCP, not {other:?}"),
+    };
+    let relay = relay::Relay::start(format!("{host}:{}", config.get_ports()[0]));
+    let user = config.get_user().unwrap();
+    let db = config.get_dbname().unwrap();
+    let relayed = format!("postgres://{user}@127.0.0.1:{}/{db}", relay.port);
+    let store = PgStore::connect_in_schema(&relayed, &schema).unwrap();
+    let kept = store
+        .put_records(&[document("ncb-rabat", "BEFORE")], at(0))
+        .unwrap()[0]
+        .id();
+
+    relay.cut();
+    for attempt in 0..2 {
+        let err = store.head_seq().unwrap_err();
+        assert!(
+            portwatch_store::postgres::is_unavailable(&err),
+            "attempt {attempt}: {err:?}"
+        );
+        assert!(err.to_string().contains("database unavailable:"), "{err}");
+    }
+    let err = store
+        .put_records(&[document("ncb-rabat", "DURING")], at(1))
+        .unwrap_err();
+    assert!(portwatch_store::postgres::is_unavailable(&err), "{err:?}");
+
+    relay.restore();
+    assert_eq!(store.head_seq().unwrap(), 1, "reconnected by itself");
+    assert_eq!(store.record(kept).unwrap().unwrap().version, 1);
+    store
+        .put_records(&[document("ncb-rabat", "AFTER")], at(2))
+        .unwrap();
+    assert_eq!(store.head_seq().unwrap(), 2);
+}
