@@ -62,7 +62,8 @@ pub struct NormToken {
     pub original: String,
     /// Lowercase ASCII form.
     pub plain: String,
-    /// ICAO Table A alternative (Ä→AE, Ö→OE, Ü→UE, Å→AA) when it differs from `plain`.
+    /// An alternative spelling when it differs from `plain`: ICAO Table A's (Ä→AE, Ö→OE,
+    /// Ü→UE, Å→AA), or the Revised Romanisation of a Korean family name spelt customarily.
     pub icao_alt: Option<String>,
     /// The script of the token's first letter.
     pub script: Script,
@@ -221,6 +222,15 @@ fn to_token(w: RawWord) -> NormToken {
                 alt.push_str(a);
             }
             None => alt.push_str(&plain[start..]),
+        }
+    }
+    // A one-syllable Hangul word is a family name: its customary spelling is the plain form,
+    // the Revised Romanisation the alternative.
+    let mut chars = w.text.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if let Some(customary) = translit::korean_family_name(c) {
+            alt = std::mem::replace(&mut plain, customary.to_string());
+            has_alt = alt != plain;
         }
     }
     let kind = if w.hyphen_after && is_sun_letter_article(&plain) {
@@ -798,6 +808,8 @@ mod tests {
     #[test]
     fn han_runs_become_family_and_given_name() {
         assert_eq!(plains("习近平"), ["xi", "jinping"]);
+        assert_eq!(plains("김정은"), ["kim", "jeongeun"]);
+        assert_eq!(plains("박근혜"), ["park", "geunhye"]);
         assert_eq!(tokenize("习近平")[0].script, Script::Han);
     }
 

@@ -85,7 +85,8 @@ pub fn push_ascii(c: char, word_initial: bool, out: &mut String) {
         Script::Arabic => out.push_str(arabic(c, word_initial)),
         Script::Hebrew => out.push_str(hebrew(c, word_initial)),
         Script::Latin => push_stripped_latin(c, out),
-        Script::Han | Script::Hangul | Script::Kana | Script::Other => {
+        Script::Hangul => push_hangul(c, out),
+        Script::Han | Script::Kana | Script::Other => {
             if let Some(s) = deunicode::deunicode_char(c) {
                 for b in s.chars().filter(char::is_ascii_alphanumeric) {
                     out.push(b.to_ascii_lowercase());
@@ -93,6 +94,107 @@ pub fn push_ascii(c: char, word_initial: bool, out: &mut String) {
             }
         }
     }
+}
+
+/// A Hangul syllable in the Revised Romanisation, with its rule for final consonants: a final
+/// ㄱ, ㅂ, ㄷ is written k, p, t (석 → seok, not seog).
+fn push_hangul(c: char, out: &mut String) {
+    let Some(s) = deunicode::deunicode_char(c) else {
+        return;
+    };
+    let start = out.len();
+    out.extend(
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase()),
+    );
+    let syllable = &out[start..];
+    let voiced_final = match syllable.as_bytes() {
+        [.., b'n', b'g'] => None,
+        [.., b'g'] => Some('k'),
+        [.., b'b'] => Some('p'),
+        [.., b'd'] => Some('t'),
+        _ => None,
+    };
+    if let Some(unvoiced) = voiced_final {
+        out.pop();
+        out.push(unvoiced);
+    }
+}
+
+/// The customary romanisation of a Korean family name written as one Hangul syllable
+/// (이 → Lee, 박 → Park, 김 → Kim), the spelling passports and lists use rather than the Revised
+/// Romanisation (I, Bak, Gim).
+pub fn korean_family_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '김' => "kim",
+        '이' | '리' => "lee",
+        '박' => "park",
+        '최' => "choi",
+        '정' => "jung",
+        '강' => "kang",
+        '조' => "cho",
+        '윤' => "yoon",
+        '장' => "jang",
+        '임' | '림' => "lim",
+        '한' => "han",
+        '오' => "oh",
+        '서' => "seo",
+        '신' => "shin",
+        '권' => "kwon",
+        '황' => "hwang",
+        '안' => "ahn",
+        '송' => "song",
+        '류' | '유' => "yoo",
+        '전' => "jeon",
+        '홍' => "hong",
+        '고' => "ko",
+        '문' => "moon",
+        '양' => "yang",
+        '손' => "son",
+        '배' => "bae",
+        '백' => "baek",
+        '허' => "heo",
+        '남' => "nam",
+        '노' | '로' => "roh",
+        '하' => "ha",
+        '곽' => "kwak",
+        '성' => "sung",
+        '차' => "cha",
+        '주' => "joo",
+        '우' => "woo",
+        '구' => "koo",
+        '민' => "min",
+        '진' => "jin",
+        '지' => "ji",
+        '엄' => "um",
+        '채' => "chae",
+        '원' => "won",
+        '천' => "cheon",
+        '방' => "bang",
+        '공' => "kong",
+        '현' => "hyun",
+        '함' => "ham",
+        '변' => "byun",
+        '염' => "yeom",
+        '여' => "yeo",
+        '추' => "choo",
+        '석' => "seok",
+        '선' => "sun",
+        '설' => "seol",
+        '길' => "gil",
+        '연' => "yeon",
+        '표' => "pyo",
+        '명' => "myung",
+        '기' => "ki",
+        '왕' => "wang",
+        '금' => "keum",
+        '육' => "yook",
+        '탁' => "tak",
+        '국' => "kook",
+        '편' => "pyeon",
+        _ => return None,
+    })
 }
 
 /// ICAO Table A's alternative spelling of a Latin letter where it differs from the plain one
@@ -370,6 +472,8 @@ mod tests {
         assert_eq!(translit("习近平"), "xijinping");
         assert!(!translit("Արամ").is_empty());
         assert_eq!(script_of('习'), Script::Han);
+        assert_eq!(translit("석열"), "seokyeol");
+        assert_eq!(translit("정은"), "jeongeun");
         assert_eq!(translit("\u{10FFFF}"), "");
     }
 }

@@ -313,3 +313,12 @@ fn accepted_typos_share_a_key() {
         "{sharing} of {accepted} accepted pairs share a key"
     );
 }
+
+#[test]
+fn korean_family_names_and_given_names() {
+    same("김정은", "Kim Jong Un");
+    same("윤석열", "Yoon Suk-yeol");
+    same("이재명", "Lee Jae-myung");
+    same("김정은", "Gim Jeong-eun");
+    different("김정은", "김정일");
+}
