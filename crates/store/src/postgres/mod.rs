@@ -56,6 +56,7 @@
 //! Unix socket) or on a private network segment that only portwatch nodes reach; see
 //! `docs/scaling.md`. Adding TLS later means a `postgres-rustls` connector in [`Pool`].
 
+mod blocking;
 mod network;
 mod records;
 pub(crate) mod schema;
@@ -75,6 +76,7 @@ use portwatch_model::{
 
 use crate::api::{AuditReport, Change, FollowUp, HitFilter, PutOutcome, Store, StoreStats};
 use crate::error::{Result, StoreError};
+use blocking::{blocking, drop_off_runtime, off_runtime, Blocking};
 
 pub use schema::LATEST_VERSION as LATEST_SCHEMA_VERSION;
 
@@ -206,6 +208,12 @@ impl Pool {
     }
 }
 
+impl Drop for Pool {
+    fn drop(&mut self) {
+        drop_off_runtime(std::mem::take(&mut *lock(&self.idle)));
+    }
+}
+
 /// `"name"` with inner quotes doubled: a schema name as an SQL identifier.
 fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -242,13 +250,13 @@ impl PgStore {
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database`), creating the
     /// schema's tables or upgrading them to this build's version.
     pub fn connect(url: &str) -> Result<PgStore> {
-        PgStore::start(url, None)
+        off_runtime(|| PgStore::start(url, None))
     }
 
     /// Like [`PgStore::connect`], with every table in the schema `schema` (created if
     /// missing): several independent stores in one database, as the tests use.
     pub fn connect_in_schema(url: &str, schema: &str) -> Result<PgStore> {
-        PgStore::start(url, Some(schema))
+        off_runtime(|| PgStore::start(url, Some(schema)))
     }
 
     fn start(url: &str, schema: Option<&str>) -> Result<PgStore> {
@@ -296,7 +304,8 @@ impl PgStore {
 
     /// A listener for this store's change notifications, on its own connection.
     pub fn change_listener(&self) -> Result<ChangeListener> {
-        ChangeListener::open(self.pool.config.clone(), self.channel.clone())
+        let (config, channel) = (self.pool.config.clone(), self.channel.clone());
+        off_runtime(|| ChangeListener::open(config, channel))
     }
 
     /// A listener for the change notifications of the store at `url` (`public` schema).
@@ -304,7 +313,7 @@ impl PgStore {
         let config: Config = url
             .parse()
             .map_err(|e| StoreError::Backend(format!("{}: {e}", redact(url)).into()))?;
-        ChangeListener::open(config, CHANGES_CHANNEL.to_string())
+        off_runtime(|| ChangeListener::open(config, CHANGES_CHANNEL.to_string()))
     }
 
     /// The schema version of the database.
@@ -313,7 +322,16 @@ impl PgStore {
     }
 
     /// Runs `work` in one transaction and commits it; any error rolls everything back.
-    fn run<T>(
+    fn run<T: Send>(
+        &self,
+        access: Access,
+        work: impl FnOnce(&mut Transaction<'_>) -> Result<T> + Send,
+    ) -> Result<T> {
+        off_runtime(|| self.run_here(access, work))
+    }
+
+    /// [`PgStore::run`] on the calling thread, which must be allowed to block.
+    fn run_here<T>(
         &self,
         access: Access,
         work: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
@@ -333,11 +351,17 @@ impl PgStore {
         result
     }
 
-    fn write<T>(&self, work: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn write<T: Send>(
+        &self,
+        work: impl FnOnce(&mut Transaction<'_>) -> Result<T> + Send,
+    ) -> Result<T> {
         self.run(Access::Write, work)
     }
 
-    fn read<T>(&self, work: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn read<T: Send>(
+        &self,
+        work: impl FnOnce(&mut Transaction<'_>) -> Result<T> + Send,
+    ) -> Result<T> {
         self.run(Access::Read, work)
     }
 }
@@ -455,6 +479,10 @@ impl ChangeListener {
     /// Waits up to `timeout` for commits; returns the highest change-log position notified
     /// (all pending notifications are consumed), or `None` when the time ran out.
     pub fn wait(&mut self, timeout: Duration) -> Result<Option<u64>> {
+        off_runtime(|| self.wait_here(timeout))
+    }
+
+    fn wait_here(&mut self, timeout: Duration) -> Result<Option<u64>> {
         let client = self.ensure_connected()?;
         let result = latest_notified(client, timeout);
         if result.is_err() {
@@ -482,6 +510,12 @@ fn latest_notified(client: &mut Client, timeout: Duration) -> Result<Option<u64>
         latest = latest.max(next.payload().parse().unwrap_or(0));
     }
     Ok(Some(latest))
+}
+
+impl Drop for ChangeListener {
+    fn drop(&mut self) {
+        drop_off_runtime(self.client.take());
+    }
 }
 
 impl fmt::Debug for ChangeListener {
@@ -544,7 +578,29 @@ impl Store for PgStore {
     }
 
     fn for_each_active(&self, visit: &mut dyn FnMut(Record)) -> Result<u64> {
-        self.run(Access::Snapshot, |tx| records::for_each_active(tx, visit))
+        let scan = |visit: &mut dyn FnMut(Record)| {
+            self.run_here(Access::Snapshot, |tx| records::for_each_active(tx, visit))
+        };
+        match blocking() {
+            Blocking::Here => scan(visit),
+            Blocking::InPlace => tokio::task::block_in_place(|| scan(visit)),
+            // `visit` may not leave this thread: the scan runs on another and hands records
+            // over a bounded channel.
+            Blocking::OtherThread => std::thread::scope(|scope| {
+                let (sender, receiver) = std::sync::mpsc::sync_channel(1_024);
+                let scanner = scope.spawn(move || {
+                    scan(&mut |record| {
+                        let _ = sender.send(record);
+                    })
+                });
+                for record in receiver {
+                    visit(record);
+                }
+                scanner
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }),
+        }
     }
 
     fn stats(&self) -> Result<StoreStats> {
