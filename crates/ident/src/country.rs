@@ -204,11 +204,28 @@ const SPECIAL_CODES: &[(&str, IcaoKind, Option<&str>, &str)] = &[
     ),
 ];
 
+/// A code of one to three bytes as a number that sorts as the code does (the MRZ parser looks
+/// codes up millions of times a second; comparing numbers beats comparing strings).
+fn sort_key(code: &str) -> Option<u32> {
+    let bytes = code.as_bytes();
+    if bytes.is_empty() || bytes.len() > 3 {
+        return None;
+    }
+    let mut key = 0u32;
+    for i in 0..3 {
+        key = key << 8 | u32::from(bytes.get(i).copied().unwrap_or(0));
+    }
+    Some(key)
+}
+
 /// Reads an ICAO 9303 issuing-state or nationality code (trailing fillers ignored), or `None`
 /// when Doc 9303 does not define it. `XKX` is not an ICAO code (Kosovo's documents say `RKS`).
 pub fn from_icao(code: &str) -> Option<IcaoCode> {
     let code = code.trim_end_matches('<');
-    if let Ok(i) = SPECIAL_CODES.binary_search_by(|entry| entry.0.cmp(code)) {
+    let wanted = sort_key(code)?;
+    if let Ok(i) =
+        SPECIAL_CODES.binary_search_by_key(&wanted, |entry| sort_key(entry.0).unwrap_or(0))
+    {
         let (code, kind, iso_alpha3, description) = SPECIAL_CODES[i];
         return Some(IcaoCode {
             code,
@@ -217,7 +234,9 @@ pub fn from_icao(code: &str) -> Option<IcaoCode> {
             description: Some(description),
         });
     }
-    let i = ISO_ALPHA3.binary_search(&code).ok()?;
+    let i = ISO_ALPHA3
+        .binary_search_by_key(&wanted, |iso| sort_key(iso).unwrap_or(0))
+        .ok()?;
     Some(IcaoCode {
         code: ISO_ALPHA3[i],
         kind: IcaoKind::State,

@@ -164,8 +164,6 @@ pub struct Mrz {
     pub repairs: Vec<Repair>,
     /// Things worth knowing that break no rule (a possibly truncated name, an expired document).
     pub warnings: Vec<String>,
-    /// The lines as read (upper-cased, whitespace removed).
-    pub lines: Vec<String>,
 }
 
 /// Why input could not be read as an MRZ at all.
@@ -313,6 +311,37 @@ fn document_number(layout: &Layout, flat: &[u8]) -> DocumentNumber {
     }
 }
 
+/// The positions a check digit covers, its own position included.
+fn coverage(layout: &Layout, flat: &[u8], field: CheckField) -> Vec<std::ops::Range<usize>> {
+    let single = |at: usize| at..at + 1;
+    match field {
+        CheckField::DocumentNumber => {
+            let number = document_number(layout, flat);
+            vec![
+                layout.document_number.clone(),
+                layout.optional_data.start..number.check_at.max(layout.optional_data.start),
+                single(number.check_at),
+            ]
+        }
+        CheckField::BirthDate => vec![layout.birth_date.clone(), single(layout.birth_date_check)],
+        CheckField::ExpiryDate => {
+            vec![layout.expiry_date.clone(), single(layout.expiry_date_check)]
+        }
+        CheckField::OptionalData => layout
+            .optional_data_check
+            .map(|at| vec![layout.optional_data.clone(), single(at)])
+            .unwrap_or_default(),
+        CheckField::Composite => layout
+            .composite
+            .map(|(spans, at)| {
+                let mut ranges = spans.to_vec();
+                ranges.push(single(at));
+                ranges
+            })
+            .unwrap_or_default(),
+    }
+}
+
 /// Evaluates every check digit of the flat MRZ.
 fn checks(layout: &Layout, flat: &[u8]) -> Vec<Check> {
     let number = document_number(layout, flat);
@@ -369,7 +398,12 @@ fn checks(layout: &Layout, flat: &[u8]) -> Vec<Check> {
 /// Text of an MRZ span with trailing fillers removed.
 fn text(bytes: &[u8]) -> String {
     let end = bytes.iter().rposition(|&c| c != b'<').map_or(0, |i| i + 1);
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
+    ascii(&bytes[..end])
+}
+
+/// The flat MRZ holds only ASCII (the parser refuses anything else), so this never loses data.
+fn ascii(bytes: &[u8]) -> String {
+    bytes.iter().map(|&c| char::from(c)).collect()
 }
 
 /// Reads every field of a well-shaped flat MRZ.
@@ -454,10 +488,6 @@ fn read(layout: &Layout, flat: &[u8], today: Day, mut warnings: Vec<String>) -> 
         errors,
         repairs,
         warnings,
-        lines: flat
-            .chunks(layout.line_len)
-            .map(|l| String::from_utf8_lossy(l).into_owned())
-            .collect(),
     }
 }
 

@@ -17,10 +17,9 @@ pub struct SplitName {
 /// Splits the name field.
 pub fn split(field: &[u8]) -> SplitName {
     let possibly_truncated = field.last().is_some_and(|&c| c != b'<');
-    let text = String::from_utf8_lossy(field);
-    let (primary, secondary) = match text.find("<<") {
-        Some(at) => (&text[..at], &text[at + 2..]),
-        None => (&text[..], ""),
+    let (primary, secondary) = match field.windows(2).position(|w| w == b"<<") {
+        Some(at) => (&field[..at], &field[at + 2..]),
+        None => (field, &[][..]),
     };
     SplitName {
         primary: components(primary),
@@ -30,12 +29,18 @@ pub fn split(field: &[u8]) -> SplitName {
 }
 
 /// The `<`-separated components of an identifier, joined by single spaces.
-fn components(identifier: &str) -> String {
-    identifier
-        .split('<')
+fn components(identifier: &[u8]) -> String {
+    let mut out = String::with_capacity(identifier.len());
+    for part in identifier
+        .split(|&c| c == b'<')
         .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(part.iter().map(|&c| char::from(c)));
+    }
+    out
 }
 
 /// Writes a name field of `width` characters. Components are upper-case letters separated by

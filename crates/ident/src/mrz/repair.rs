@@ -104,12 +104,21 @@ pub fn suggest(layout: &Layout, flat: &[u8], today: Day) -> Vec<Repair> {
             vec![repair(layout, flat, &fixed)]
         };
     }
-    let mut repairs = Vec::new();
-    let ambiguous = classes
+    // One swap can only mend a check digit whose span it falls in, and leaves every other
+    // check as it was: so it must fall in the span of every check that still fails.
+    let failing: Vec<Vec<std::ops::Range<usize>>> = super::checks(layout, &fixed)
         .iter()
-        .enumerate()
-        .filter(|(_, class)| **class == CharClass::Alphanumeric)
-        .map(|(i, _)| i);
+        .filter(|check| !check.valid)
+        .map(|check| super::coverage(layout, &fixed, check.field))
+        .collect();
+    let mends_every_failure = |i: usize| {
+        failing
+            .iter()
+            .all(|spans| spans.iter().any(|span| span.contains(&i)))
+    };
+    let mut repairs = Vec::new();
+    let ambiguous = (0..fixed.len())
+        .filter(|&i| classes[i] == CharClass::Alphanumeric && mends_every_failure(i));
     for i in ambiguous {
         for &to in look_alikes(fixed[i]) {
             let mut candidate = fixed.clone();
