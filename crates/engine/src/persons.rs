@@ -220,6 +220,9 @@ impl PersonScorer {
     /// needs a close name), much − when it conflicts or the sex does; a little + when a
     /// nationality is shared, a little − when none is. Clamped to 0..=1. `None` when no name pair reaches [`PersonScorer::name_floor`].
     pub(crate) fn score(&self, q: &PersonQuery, p: &PersonData) -> Option<(f64, PersonReason)> {
+        if self.facts_rule_out(q, p) {
+            return None;
+        }
         let mut best: Option<(f64, usize, usize)> = None;
         for (qi, qn) in q.names.iter().enumerate() {
             for (pi, (pn, kind)) in p.names.iter().enumerate() {
@@ -236,19 +239,7 @@ impl PersonScorer {
         if name_score < self.name_floor {
             return None;
         }
-        let birth_date = match q.birth_date {
-            Some(qd) if !p.birth_dates.is_empty() => p
-                .birth_dates
-                .iter()
-                .map(|pd| compare_dates(&qd, pd))
-                .min_by_key(|c| match c {
-                    FactCheck::Agrees => 0,
-                    FactCheck::Slip => 1,
-                    _ => 2,
-                })
-                .unwrap_or(FactCheck::Unknown),
-            _ => FactCheck::Unknown,
-        };
+        let birth_date = birth_date_check(q, p);
         let sex = match (q.sex, p.sex) {
             (Some(a), Some(b)) if a == b => FactCheck::Agrees,
             (Some(_), Some(_)) => FactCheck::Conflicts,
@@ -260,12 +251,7 @@ impl PersonScorer {
             _ => FactCheck::Unknown,
         };
         let mut score = name_score;
-        score += match birth_date {
-            FactCheck::Agrees => self.birth_date_agrees,
-            FactCheck::Slip => self.birth_date_slip,
-            FactCheck::Conflicts => self.birth_date_conflicts,
-            FactCheck::Unknown => 0.0,
-        };
+        score += self.birth_date_adjustment(birth_date);
         if sex == FactCheck::Conflicts {
             score += self.sex_conflicts;
         }
@@ -288,6 +274,27 @@ impl PersonScorer {
         Some((score, reason))
     }
 
+    /// Whether the facts alone keep the person below the threshold even with a perfect name
+    /// (a date of birth that conflicts, say): then the names need not be scored at all. This
+    /// prunes most candidates of a common name at no cost in recall.
+    fn facts_rule_out(&self, q: &PersonQuery, p: &PersonData) -> bool {
+        let birth = self.birth_date_adjustment(birth_date_check(q, p));
+        let sex = match (q.sex, p.sex) {
+            (Some(a), Some(b)) if a != b => self.sex_conflicts,
+            _ => 0.0,
+        };
+        1.0 + birth + sex + self.nationality_agrees.max(0.0) < self.threshold
+    }
+
+    fn birth_date_adjustment(&self, check: FactCheck) -> f64 {
+        match check {
+            FactCheck::Agrees => self.birth_date_agrees,
+            FactCheck::Slip => self.birth_date_slip,
+            FactCheck::Conflicts => self.birth_date_conflicts,
+            FactCheck::Unknown => 0.0,
+        }
+    }
+
     /// The token alignment of the pair a reason names (computed only for hits).
     fn explain(&self, q: &PersonQuery, p: &PersonData, reason: &mut PersonReason) {
         let qn = q.names.iter().find(|n| n.original() == reason.query_name);
@@ -307,6 +314,23 @@ impl PersonScorer {
                 })
                 .collect();
         }
+    }
+}
+
+/// The best agreement between the traveller's date of birth and any of the person's.
+fn birth_date_check(q: &PersonQuery, p: &PersonData) -> FactCheck {
+    match q.birth_date {
+        Some(qd) if !p.birth_dates.is_empty() => p
+            .birth_dates
+            .iter()
+            .map(|pd| compare_dates(&qd, pd))
+            .min_by_key(|c| match c {
+                FactCheck::Agrees => 0,
+                FactCheck::Slip => 1,
+                _ => 2,
+            })
+            .unwrap_or(FactCheck::Unknown),
+        _ => FactCheck::Unknown,
     }
 }
 
