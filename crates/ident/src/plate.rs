@@ -1,5 +1,13 @@
 //! Number plates: a canonical form keyed with the plate's country, and an OCR-folded skeleton
 //! for tolerant matching.
+//!
+//! Plates are written with spaces, hyphens, dots and national symbols that carry no
+//! information, and in several countries (Russia, Ukraine, Bulgaria, Serbia, Greece …) with
+//! only the letters that Cyrillic or Greek share with Latin, so `А123ВС` typed on a Cyrillic
+//! keyboard and `A123BC` typed on a Latin one are the same plate. The canonical form folds
+//! those away; a plate is only meaningful with its country, hence [`key`]. The skeleton also
+//! merges the characters OCR and tired officers confuse (`0`/`O`/`D`/`Q`, `1`/`I`/`L`, `2`/`Z`,
+//! `5`/`S`, `6`/`G`, `8`/`B`).
 
 /// Folds a Cyrillic or Greek capital that looks like a Latin one (plates of several countries
 /// use only the letters that exist in both alphabets, and are typed in either).
@@ -50,6 +58,16 @@ pub fn canonical(raw: &str) -> String {
         .collect()
 }
 
+/// The exact key of a plate: the ISO alpha-3 code of its country, `:`, the canonical form.
+pub fn key(country_alpha3: &str, raw: &str) -> String {
+    format!("{}:{}", country_alpha3.to_ascii_uppercase(), canonical(raw))
+}
+
+/// The tolerant key of a plate: its country, `:`, the skeleton.
+pub fn skeleton_key(country_alpha3: &str, raw: &str) -> String {
+    format!("{}:{}", country_alpha3.to_ascii_uppercase(), skeleton(raw))
+}
+
 /// OCR-folded key of the canonical form.
 pub fn skeleton(raw: &str) -> String {
     canonical(raw).chars().map(crate::fold::ocr_class).collect()
@@ -71,6 +89,16 @@ mod tests {
         assert_eq!(canonical("ΙΚΧ-1234"), "IKX1234"); // Greek
         assert_eq!(canonical("ΐ"), "I"); // upper-cases to Ι with marks
         assert_eq!(canonical("Ж 123"), "Ж123"); // no Latin look-alike: kept
+    }
+
+    #[test]
+    fn keys_carry_the_country() {
+        assert_eq!(key("rus", "а 123 вс 77"), "RUS:A123BC77");
+        assert_ne!(key("RUS", "A123BC77"), key("UKR", "A123BC77"));
+        assert_eq!(
+            skeleton_key("FRA", "AB-1O5-CD"),
+            skeleton_key("FRA", "A8 105 CD")
+        );
     }
 
     #[test]
