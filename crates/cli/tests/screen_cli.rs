@@ -101,6 +101,45 @@ fn a_traveller_under_another_spelling_hits_with_the_action_and_the_reason() {
 }
 
 #[test]
+fn a_passport_mrz_is_read_and_screened() {
+    let dir = prepared_store();
+    let [line1, line2] = portwatch_sim::ids::td3_mrz(
+        "MAR",
+        "BENALI",
+        "KARIM",
+        "C12345678",
+        "MAR",
+        "850412",
+        'M',
+        "301231",
+    );
+    let v = json(&portwatch(
+        dir.path(),
+        &[
+            "screen",
+            "traveller",
+            "--as",
+            "bp-genova",
+            "--mrz",
+            &line1,
+            "--mrz",
+            &line2,
+            "--today",
+            "2026-06-01",
+        ],
+    ));
+    assert_eq!(v["hits"][0]["reason"]["matched_name"], "Karim Benali");
+    assert_eq!(v["hits"][0]["reason"]["birth_date"], "agrees");
+    assert_eq!(v["hits"][0]["reason"]["nationality"], "agrees");
+    let out = portwatch(
+        dir.path(),
+        &["screen", "traveller", "--as", "bp-genova", "--mrz", "P<MAR"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mrz"));
+}
+
+#[test]
 fn an_owner_only_document_reveals_only_whom_to_contact() {
     let dir = prepared_store();
     let out = portwatch(

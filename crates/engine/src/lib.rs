@@ -316,7 +316,7 @@ impl Engine {
         today: Date,
     ) -> Result<Screening, RequestError> {
         Ok(match subject {
-            Subject::Traveller(t) => self.screen_traveller(caller, &t.check()?, today),
+            Subject::Traveller(t) => self.screen_traveller(caller, &t.check_on(today)?, today),
             Subject::Document(d) => self.screen_document(caller, &d.check()?, today),
             Subject::Vehicle(v) => self.screen_vehicle(caller, &v.check()?, today),
         })

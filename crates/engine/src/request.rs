@@ -58,6 +58,10 @@ pub struct TravellerRequest {
     /// ISO 3166-1 alpha-3 of the state that issued the document.
     #[serde(default)]
     pub issuing_state: Option<String>,
+    /// The machine-readable zone as read (lines separated by newlines or spaces): its names,
+    /// date of birth, sex, nationality and document are screened with the other fields.
+    #[serde(default)]
+    pub mrz: Option<String>,
 }
 
 /// A document as sent.
@@ -180,7 +184,62 @@ impl VehicleRequest {
 }
 
 impl TravellerRequest {
+    /// Checks the request; an MRZ is read with `today` as the reference for its two-digit
+    /// years (a birth year `85` is 1985, an expiry `30` is 2030).
+    pub fn check_on(&self, today: time::Date) -> Result<Traveller, RequestError> {
+        let Some(raw) = &self.mrz else {
+            return self.check();
+        };
+        let text = bounded("mrz", raw)?;
+        let day = portwatch_ident::mrz::Day::new(
+            u16::try_from(today.year()).unwrap_or(2000),
+            u8::from(today.month()),
+            today.day(),
+        )
+        .ok_or_else(|| RequestError::new("mrz", "the day of the search is out of range"))?;
+        let mrz = portwatch_ident::mrz::parse_text(text, day)
+            .map_err(|e| RequestError::new("mrz", e.to_string()))?;
+        let mut merged = TravellerRequest {
+            mrz: None,
+            ..self.clone()
+        };
+        let name = format!("{} {}", mrz.given_names, mrz.surname);
+        if !name.trim().is_empty() {
+            merged.names.push(name.trim().to_string());
+        }
+        if merged.birth_date.is_none() {
+            merged.birth_date = mrz.birth_date.map(|d| match (d.month, d.day) {
+                (Some(m), Some(day)) => format!("{:04}-{m:02}-{day:02}", d.year),
+                (Some(m), None) => format!("{:04}-{m:02}", d.year),
+                _ => format!("{:04}", d.year),
+            });
+        }
+        if merged.sex.is_none() {
+            merged.sex = mrz.sex.map(|s| match s {
+                portwatch_ident::mrz::Sex::M => "M".to_string(),
+                portwatch_ident::mrz::Sex::F => "F".to_string(),
+            });
+        }
+        if merged.nationality.is_none() {
+            merged.nationality = mrz.nationality_iso.map(str::to_string);
+        }
+        if merged.document_number.is_none() {
+            if let Some(state) = mrz.issuing_state_iso {
+                merged.document_number = Some(mrz.document_number.clone());
+                merged.issuing_state = Some(state.to_string());
+            }
+        }
+        merged.check()
+    }
+
+    /// Checks the request (one with an MRZ needs [`TravellerRequest::check_on`]).
     pub fn check(&self) -> Result<Traveller, RequestError> {
+        if self.mrz.is_some() {
+            return Err(RequestError::new(
+                "mrz",
+                "reading an MRZ needs the day of the search (check_on)",
+            ));
+        }
         let mut names = Vec::new();
         for (i, n) in self.names.iter().enumerate() {
             let n = bounded(&format!("names[{i}]"), n)?;
@@ -316,6 +375,30 @@ mod tests {
             issuing_state: "MAR".into(),
         };
         assert_eq!(d.check().unwrap_err().field, "number");
+    }
+
+    #[test]
+    fn an_mrz_gives_names_dates_and_the_document() {
+        let r = TravellerRequest {
+            mrz: Some(
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n\
+                 L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+                    .into(),
+            ),
+            ..TravellerRequest::default()
+        };
+        let today = time::Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
+        let t = r.check_on(today).unwrap();
+        assert_eq!(t.names, vec!["ANNA MARIA ERIKSSON".to_string()]);
+        assert_eq!(t.birth_date.unwrap().to_string(), "1974-08-12");
+        assert_eq!(t.sex, Some(Sex::Female));
+        // UTO (Utopia) is ICAO's specimen state: no ISO country, so no document look-up.
+        assert!(t.document.is_none());
+        let bad = TravellerRequest {
+            mrz: Some("P<UTO".into()),
+            ..TravellerRequest::default()
+        };
+        assert_eq!(bad.check_on(today).unwrap_err().field, "mrz");
     }
 
     #[test]

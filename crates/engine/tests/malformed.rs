@@ -36,7 +36,7 @@ proptest! {
             Subject::Traveller(TravellerRequest {
                 names, surname: a.clone(), given_names: b.clone(), birth_date: c.clone(),
                 sex: d.clone(), nationality: e.clone(), document_number: f.clone(),
-                issuing_state: a.clone(),
+                issuing_state: a.clone(), mrz: b.clone(),
             }),
             Subject::Document(DocumentRequest {
                 number: b.clone().unwrap_or_default(),

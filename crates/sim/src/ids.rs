@@ -259,6 +259,25 @@ mod tests {
     }
 
     #[test]
+    fn the_identity_crate_reads_generated_passports_as_valid() {
+        let lines = td3_mrz(
+            "MAR",
+            "EL AMRANI",
+            "YOUSSEF",
+            "C12345678",
+            "MAR",
+            "850412",
+            'M',
+            "301231",
+        );
+        let today = portwatch_ident::mrz::Day::new(2026, 6, 1).unwrap();
+        let mrz = portwatch_ident::mrz::parse(&lines, today).unwrap();
+        assert!(mrz.valid, "{:?}", mrz.errors);
+        assert_eq!(mrz.surname, "EL AMRANI");
+        assert_eq!(mrz.document_number, "C12345678");
+    }
+
+    #[test]
     fn generated_vins_carry_a_valid_check_digit() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         for _ in 0..100 {

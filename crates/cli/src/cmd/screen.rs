@@ -72,6 +72,10 @@ pub struct TravellerArgs {
     /// ISO 3166-1 alpha-3 of the state that issued the document.
     #[arg(long)]
     issuing_state: Option<String>,
+    /// The machine-readable zone, one line per --mrz (or all lines in one): names, date of
+    /// birth, sex, nationality and document are read from it where not given by flags.
+    #[arg(long = "mrz", value_name = "LINE")]
+    mrz: Vec<String>,
 }
 
 #[derive(Args)]
@@ -128,6 +132,7 @@ pub fn run(what: ScreenCommand, data: &Path) -> anyhow::Result<()> {
                 nationality: a.nationality,
                 document_number: a.document_number,
                 issuing_state: a.issuing_state,
+                mrz: (!a.mrz.is_empty()).then(|| a.mrz.join("\n")),
             });
             screen_one(&a.caller, &subject, data)
         }
@@ -153,7 +158,7 @@ pub fn run(what: ScreenCommand, data: &Path) -> anyhow::Result<()> {
 fn screen_one(caller_args: &CallerArgs, subject: &Subject, data: &Path) -> anyhow::Result<()> {
     let today = today(caller_args)?;
     // Check the request before loading anything: a typo should fail fast.
-    check(subject)?;
+    check(subject, today)?;
     let (engine, caller) = load(caller_args, data)?;
     let screening = engine
         .screen_entry(&caller, subject, today)
@@ -162,9 +167,9 @@ fn screen_one(caller_args: &CallerArgs, subject: &Subject, data: &Path) -> anyho
     Ok(())
 }
 
-fn check(subject: &Subject) -> anyhow::Result<()> {
+fn check(subject: &Subject, today: Date) -> anyhow::Result<()> {
     let checked = match subject {
-        Subject::Traveller(t) => t.check().map(drop),
+        Subject::Traveller(t) => t.check_on(today).map(drop),
         Subject::Document(d) => d.check().map(drop),
         Subject::Vehicle(v) => v.check().map(drop),
     };
