@@ -166,6 +166,32 @@ pub struct Mrz {
     pub warnings: Vec<String>,
 }
 
+/// What kind of document an MRZ's document code names (its first letter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// `P`: a passport; the second letter is the type (`P<`, `PP`, `PD`, `PO`, `PS`, `PE` …).
+    Passport,
+    /// `I`, `A`, `C`: an identity card or other official travel document.
+    IdCard,
+    /// `V`: a visa.
+    Visa,
+    /// Any other first letter.
+    Other,
+}
+
+impl Mrz {
+    /// The kind of document, from the first letter of its code.
+    pub fn document_kind(&self) -> DocumentKind {
+        match self.document_code.as_bytes().first() {
+            Some(b'P') => DocumentKind::Passport,
+            Some(b'I' | b'A' | b'C') => DocumentKind::IdCard,
+            Some(b'V') => DocumentKind::Visa,
+            _ => DocumentKind::Other,
+        }
+    }
+}
+
 /// Why input could not be read as an MRZ at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MrzError {

@@ -43,6 +43,7 @@ fn td3_specimen_reads_field_by_field() {
     let mrz = read(&TD3);
     assert_eq!(mrz.format, Format::Td3);
     assert_eq!(mrz.document_code, "P");
+    assert_eq!(mrz.document_kind(), DocumentKind::Passport);
     assert_eq!(mrz.issuing_state, "UTO");
     assert_eq!(mrz.surname, "ERIKSSON");
     assert_eq!(mrz.given_names, "ANNA MARIA");
@@ -104,6 +105,7 @@ fn visa_specimens_have_no_composite() {
         let mrz = read(lines);
         assert_eq!(mrz.format, format);
         assert_eq!(mrz.document_code, "V");
+        assert_eq!(mrz.document_kind(), DocumentKind::Visa);
         assert_eq!(mrz.document_number, "L8988901C");
         assert_eq!(mrz.nationality, "XXX");
         assert_eq!(mrz.nationality_iso, None);
@@ -127,6 +129,7 @@ fn td1_long_document_number_continues_in_optional_data() {
     let mrz = read(&lines);
     assert_eq!(mrz.document_number, "D23145890734");
     assert_eq!(mrz.optional_data, "");
+    assert!(mrz.valid, "{mrz:?}"); // composite 2, as in the standard
     assert_eq!(mrz.checks[0].found, '9');
     assert_eq!(mrz.checks[0].expected, '9');
     assert_eq!(
