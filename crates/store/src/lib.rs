@@ -98,10 +98,10 @@ pub mod error;
 pub mod postgres;
 pub mod sqlite;
 
+pub use crate::postgres::{open, PgStore};
 pub use api::{
     AuditBreak, AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordCount, Store,
     StoreStats,
 };
 pub use error::{Result, StoreError};
-pub use crate::postgres::{open, PgStore};
 pub use sqlite::SqliteStore;

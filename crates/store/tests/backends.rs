@@ -828,6 +828,27 @@ fn a_second_store_sees_changes_and_is_woken(b: &Backend) {
         (changes[0].seq, changes[0].record.id),
         (position + 1, written)
     );
+
+    // A hit made through A is announced to B by id, and B reads it from the database.
+    let mut hit_listener = b.postgres.as_ref().map(|(url, schema)| {
+        PgStore::connect_in_schema(url, schema)
+            .unwrap()
+            .hit_listener()
+            .unwrap()
+    });
+    let made = hit(written, "ncb-rabat", "bp-tanger-med", None);
+    b.store.insert_hits(std::slice::from_ref(&made)).unwrap();
+    if let Some(listener) = &mut hit_listener {
+        assert_eq!(
+            listener.wait(Duration::from_secs(1)).unwrap(),
+            vec![made.id]
+        );
+        assert!(listener
+            .wait(Duration::from_millis(100))
+            .unwrap()
+            .is_empty());
+    }
+    assert_eq!(node_b.hit(made.id).unwrap(), Some(made));
 }
 
 // --- the database going away -----------------------------------------------------------------

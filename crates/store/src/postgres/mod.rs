@@ -57,6 +57,7 @@
 //! `docs/scaling.md`. Adding TLS later means a `postgres-rustls` connector in [`Pool`].
 
 mod blocking;
+mod listen;
 mod network;
 mod records;
 pub(crate) mod schema;
@@ -78,10 +79,14 @@ use crate::api::{AuditReport, Change, FollowUp, HitFilter, PutOutcome, Store, St
 use crate::error::{Result, StoreError};
 use blocking::{blocking, drop_off_runtime, off_runtime, Blocking};
 
+pub use listen::{ChangeListener, HitListener};
 pub use schema::LATEST_VERSION as LATEST_SCHEMA_VERSION;
 
 /// The channel notified at each commit that moves the change log (in the `public` schema).
 pub const CHANGES_CHANNEL: &str = "portwatch_changes";
+
+/// The channel notified with each new hit's id when its insert commits (`public` schema).
+pub const HITS_CHANNEL: &str = "portwatch_hits";
 
 /// Idle connections kept for reuse; more are opened under load and closed after.
 const POOLED_CONNECTIONS: usize = 8;
@@ -224,6 +229,8 @@ pub struct PgStore {
     pool: Pool,
     /// The NOTIFY channel of this store's schema.
     channel: String,
+    /// The NOTIFY channel of new hits in this store's schema.
+    hits_channel: String,
     /// The URL without its password, for messages.
     location: String,
 }
@@ -280,7 +287,8 @@ impl PgStore {
                 schema: schema.map(str::to_string),
                 idle: Mutex::new(Vec::new()),
             },
-            channel: channel_for(schema),
+            channel: channel_for(CHANGES_CHANNEL, schema),
+            hits_channel: channel_for(HITS_CHANNEL, schema),
             location: redact(url),
         };
         let mut client = store.pool.connect_without_schema()?;
@@ -306,6 +314,13 @@ impl PgStore {
     pub fn change_listener(&self) -> Result<ChangeListener> {
         let (config, channel) = (self.pool.config.clone(), self.channel.clone());
         off_runtime(|| ChangeListener::open(config, channel))
+    }
+
+    /// A listener for the ids of hits committed by any node, on its own connection: how a
+    /// node forwards a hit made elsewhere to its own alert subscribers.
+    pub fn hit_listener(&self) -> Result<HitListener> {
+        let (config, channel) = (self.pool.config.clone(), self.hits_channel.clone());
+        off_runtime(|| HitListener::open(config, channel))
     }
 
     /// A listener for the change notifications of the store at `url` (`public` schema).
@@ -423,10 +438,10 @@ fn finish<T>(
     Ok(value)
 }
 
-fn channel_for(schema: Option<&str>) -> String {
+fn channel_for(base: &str, schema: Option<&str>) -> String {
     match schema {
-        None | Some("public") => CHANGES_CHANNEL.to_string(),
-        Some(schema) => format!("{CHANGES_CHANNEL}_{schema}"),
+        None | Some("public") => base.to_string(),
+        Some(schema) => format!("{base}_{schema}"),
     }
 }
 
@@ -441,89 +456,6 @@ fn redact(url: &str) -> String {
     match credentials.split_once(':') {
         Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_string(),
-    }
-}
-
-/// Wakes a follower when another node (or this one) commits a change.
-///
-/// Holds its own connection with `LISTEN` on the store's channel. [`ChangeListener::wait`]
-/// blocks until a notification arrives or the timeout passes; a broken connection is reported
-/// once and reopened on the next call. Either way the follower then reads
-/// [`Store::changes_since`] from its own position: notifications only say "look now".
-pub struct ChangeListener {
-    config: Config,
-    channel: String,
-    client: Option<Client>,
-}
-
-impl ChangeListener {
-    fn open(config: Config, channel: String) -> Result<ChangeListener> {
-        let mut listener = ChangeListener {
-            config,
-            channel,
-            client: None,
-        };
-        listener.ensure_connected()?;
-        Ok(listener)
-    }
-
-    fn ensure_connected(&mut self) -> Result<&mut Client> {
-        if self.client.as_ref().is_none_or(Client::is_closed) {
-            let mut client = self.config.connect(NoTls).map_err(unavailable)?;
-            client.batch_execute(&format!("LISTEN {}", quote_ident(&self.channel)))?;
-            self.client = Some(client);
-        }
-        Ok(self.client.as_mut().expect("connected just above"))
-    }
-
-    /// Waits up to `timeout` for commits; returns the highest change-log position notified
-    /// (all pending notifications are consumed), or `None` when the time ran out.
-    pub fn wait(&mut self, timeout: Duration) -> Result<Option<u64>> {
-        off_runtime(|| self.wait_here(timeout))
-    }
-
-    fn wait_here(&mut self, timeout: Duration) -> Result<Option<u64>> {
-        let client = self.ensure_connected()?;
-        let result = latest_notified(client, timeout);
-        if result.is_err() {
-            self.client = None;
-        }
-        result
-    }
-}
-
-/// The highest position among the notifications arriving within `timeout`, then those
-/// already queued behind the first.
-fn latest_notified(client: &mut Client, timeout: Duration) -> Result<Option<u64>> {
-    let mut notifications = client.notifications();
-    let first = {
-        use postgres::fallible_iterator::FallibleIterator;
-        notifications.timeout_iter(timeout).next()?
-    };
-    let Some(first) = first else {
-        return Ok(None);
-    };
-    let mut latest = first.payload().parse::<u64>().unwrap_or(0);
-    use postgres::fallible_iterator::FallibleIterator;
-    let mut queued = notifications.iter();
-    while let Some(next) = queued.next()? {
-        latest = latest.max(next.payload().parse().unwrap_or(0));
-    }
-    Ok(Some(latest))
-}
-
-impl Drop for ChangeListener {
-    fn drop(&mut self) {
-        drop_off_runtime(self.client.take());
-    }
-}
-
-impl fmt::Debug for ChangeListener {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChangeListener")
-            .field("channel", &self.channel)
-            .field("connected", &self.client.is_some())
-            .finish()
     }
 }
 
@@ -636,7 +568,7 @@ impl Store for PgStore {
     }
 
     fn insert_hits(&self, hits: &[Hit]) -> Result<()> {
-        self.write(|tx| network::insert_hits(tx, hits))
+        self.write(|tx| network::insert_hits(tx, hits, &self.hits_channel))
     }
 
     fn hit(&self, id: Id) -> Result<Option<Hit>> {
@@ -694,9 +626,16 @@ mod tests {
 
     #[test]
     fn each_schema_has_its_own_channel() {
-        assert_eq!(channel_for(None), CHANGES_CHANNEL);
-        assert_eq!(channel_for(Some("public")), CHANGES_CHANNEL);
-        assert_eq!(channel_for(Some("t1")), "portwatch_changes_t1");
+        assert_eq!(channel_for(CHANGES_CHANNEL, None), CHANGES_CHANNEL);
+        assert_eq!(
+            channel_for(CHANGES_CHANNEL, Some("public")),
+            CHANGES_CHANNEL
+        );
+        assert_eq!(
+            channel_for(CHANGES_CHANNEL, Some("t1")),
+            "portwatch_changes_t1"
+        );
+        assert_eq!(channel_for(HITS_CHANNEL, Some("t1")), "portwatch_hits_t1");
     }
 
     #[test]

@@ -142,7 +142,8 @@ pub(super) fn operations(tx: &mut Transaction<'_>) -> Result<Vec<Operation>> {
 
 // --- hits ------------------------------------------------------------------------------------
 
-pub(super) fn insert_hits(tx: &mut Transaction<'_>, hits: &[Hit]) -> Result<()> {
+/// Inserts hits and tells listeners of `channel` each new hit's id when the insert commits.
+pub(super) fn insert_hits(tx: &mut Transaction<'_>, hits: &[Hit], channel: &str) -> Result<()> {
     let statement = tx.prepare(
         "INSERT INTO hits (id, record_id, owner, agency, operation, state, body) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -176,6 +177,7 @@ pub(super) fn insert_hits(tx: &mut Transaction<'_>, hits: &[Hit]) -> Result<()> 
                 e.into()
             }
         })?;
+        tx.execute("SELECT pg_notify($1, $2)", &[&channel, &hit.id.to_string()])?;
     }
     Ok(())
 }
