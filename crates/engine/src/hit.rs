@@ -76,7 +76,7 @@ pub struct Match {
     pub database: Database,
     pub record_id: Id,
     pub record_version: u32,
-    pub policy: PolicyClass,
+    pub policy: std::sync::Arc<PolicyClass>,
     pub source_id: Option<String>,
     pub match_kind: MatchKind,
     pub score: f64,

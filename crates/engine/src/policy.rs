@@ -112,7 +112,7 @@ impl Policy {
                     database: m.database,
                     record_id: m.record_id,
                     record_version: m.record_version,
-                    owner: m.policy.owner,
+                    owner: m.policy.owner.clone(),
                     source_id: m.source_id,
                     match_kind: m.match_kind,
                     score: m.score,
@@ -122,7 +122,7 @@ impl Policy {
                     reason: m.reason,
                 }),
                 Disclosure::ContactOwner => RevealedHit::ContactOwner {
-                    owner: m.policy.owner,
+                    owner: m.policy.owner.clone(),
                     message: CONTACT_OWNER_MESSAGE,
                     notify_owner: true,
                 },

@@ -11,6 +11,7 @@
 //! a binary search there and a hash look-up for records changed since.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use portwatch_model::{AgencyId, Id, Record, Visibility};
 use time::Date;
@@ -25,7 +26,7 @@ pub struct PolicyClass {
 /// Interns [`PolicyClass`]es to `u32` numbers.
 #[derive(Default)]
 pub(crate) struct PolicyClasses {
-    classes: Vec<PolicyClass>,
+    classes: Vec<Arc<PolicyClass>>,
     numbers: HashMap<PolicyClass, u32>,
 }
 
@@ -39,12 +40,13 @@ impl PolicyClasses {
             return n;
         }
         let n = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
-        self.classes.push(class.clone());
+        self.classes.push(Arc::new(class.clone()));
         self.numbers.insert(class, n);
         n
     }
 
-    pub(crate) fn get(&self, n: u32) -> &PolicyClass {
+    /// Shared, so that a hit carries its class without copying the owner and country list.
+    pub(crate) fn get(&self, n: u32) -> &Arc<PolicyClass> {
         &self.classes[n as usize]
     }
 }

@@ -16,11 +16,35 @@ pub struct Region {
     pub surnames: &'static [&'static [&'static str]],
     /// Share of the persons of the world drawn from this region, in percent.
     pub weight: u32,
+    /// How the region makes surnames from given names, each pattern with its spellings
+    /// (`{}` stands for the given name): Ben Youssef / Bin Yusuf, Hasanović / Hasanovic.
+    pub patterns: &'static [&'static [&'static str]],
+}
+
+impl Region {
+    /// A surname made from a given name of the region by one of its patterns, in as many
+    /// spellings as the pattern and the name have (spelling `k` uses the `k`-th of each).
+    pub fn composed_surname(&self, pattern: usize, root: usize) -> Vec<String> {
+        let forms = self.patterns[pattern % self.patterns.len()];
+        let roots = self.male[root % self.male.len()];
+        let n = forms.len().max(roots.len());
+        (0..n)
+            .map(|k| forms[k % forms.len()].replace("{}", roots[k % roots.len()]))
+            .collect()
+    }
 }
 
 pub const REGIONS: &[Region] = &[
     Region {
         name: "maghreb",
+        patterns: &[
+            &["Ben {}", "Ben{}", "Bin {}"],
+            &["Bou{}", "Bu {}", "Bou {}"],
+            &["El {}i", "Al-{}i", "El{}i"],
+            &["Ait {}", "Aït {}"],
+            &["Ould {}", "Ould-{}"],
+            &["{}i", "{}y"],
+        ],
         countries: &["MAR", "DZA", "TUN", "LBY"],
         weight: 30,
         male: &[
@@ -147,6 +171,12 @@ pub const REGIONS: &[Region] = &[
     },
     Region {
         name: "levant",
+        patterns: &[
+            &["Abu {}", "Abou {}", "Abu-{}"],
+            &["Al-{}", "Al {}", "El {}"],
+            &["{}i", "Al-{}i", "{}y"],
+            &["Bani {}", "Beni {}"],
+        ],
         countries: &["SYR", "LBN", "JOR", "IRQ", "PSE"],
         weight: 20,
         male: &[
@@ -248,6 +278,13 @@ pub const REGIONS: &[Region] = &[
     },
     Region {
         name: "europe",
+        patterns: &[
+            &["{}sen", "{}son", "{}ssen"],
+            &["Di {}", "De {}", "Di{}"],
+            &["{}ez", "{}es"],
+            &["{}i", "{}y"],
+            &["Mac{}", "Mc{}"],
+        ],
         countries: &["FRA", "ESP", "ITA", "DEU", "BEL", "NLD", "PRT", "GBR"],
         weight: 30,
         male: &[
@@ -344,6 +381,12 @@ pub const REGIONS: &[Region] = &[
     },
     Region {
         name: "balkans_turkey",
+        patterns: &[
+            &["{}ović", "{}ovic", "{}ovich"],
+            &["{}oğlu", "{}oglu"],
+            &["{}aj", "{}ai"],
+            &["{}i", "{}iu"],
+        ],
         countries: &["TUR", "BIH", "ALB", "XKX", "MKD"],
         weight: 10,
         male: &[
@@ -396,6 +439,12 @@ pub const REGIONS: &[Region] = &[
     },
     Region {
         name: "sahel_central_asia",
+        patterns: &[
+            &["{}ov", "{}ow", "{}off"],
+            &["{}ev", "{}yev", "{}iev"],
+            &["{}zoda", "{}zade", "{}zadeh"],
+            &["{}ou", "{}u"],
+        ],
         countries: &["SEN", "MLI", "NER", "TCD", "UZB", "TJK", "RUS"],
         weight: 10,
         male: &[

@@ -50,7 +50,8 @@ pub(crate) struct PersonSketch {
     pub sex: Sex,
     pub given: &'static [&'static str],
     pub middle: Option<&'static [&'static str]>,
-    pub surname: &'static [&'static str],
+    /// The spellings of the surname.
+    pub surname: Vec<String>,
     /// Which spelling of given, middle and surname the record uses.
     pub spelling: [usize; 3],
     /// The true date of birth; the record may hold only its year or month.
@@ -66,7 +67,7 @@ impl PersonSketch {
         if let (Some(m), true) = (self.middle, with_middle) {
             parts.push(pick(m, spelling[1]));
         }
-        parts.push(pick(self.surname, spelling[2]));
+        parts.push(self.surname[spelling[2] % self.surname.len()].clone());
         parts.join(" ")
     }
 
@@ -212,7 +213,15 @@ impl World {
         let middle = rng
             .random_bool(0.45)
             .then(|| region.male[rng.random_range(0..region.male.len())]);
-        let surname = region.surnames[rng.random_range(0..region.surnames.len())];
+        // Half the surnames come from the region's list, half are made from a given name by
+        // the region's patterns (Ben Youssef, Hasanović, Karimov): many more families.
+        let surname = if rng.random_bool(0.5) {
+            let list = region.surnames[rng.random_range(0..region.surnames.len())];
+            list.iter().map(|s| s.to_string()).collect()
+        } else {
+            let pattern = rng.random_range(0..region.patterns.len());
+            region.composed_surname(pattern, rng.random_range(0..region.male.len()))
+        };
         let spelling = [0, 1, 2].map(|_| {
             if rng.random_bool(0.6) {
                 0
@@ -339,7 +348,7 @@ impl World {
         let holder = (status != DocumentStatus::StolenBlank && rng.random_bool(0.3)).then(|| {
             let s = self.person_sketch(&mut rng);
             DocumentHolder {
-                surname: Some(s.surname[0].to_string()),
+                surname: Some(s.surname[0].clone()),
                 given_names: Some(s.given[0].to_string()),
                 birth_date: PartialDate::new(s.birth.0, Some(s.birth.1), Some(s.birth.2)).ok(),
                 nationality: Some(country(issuer)),
