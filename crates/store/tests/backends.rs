@@ -960,3 +960,35 @@ fn postgres_calls_fail_clearly_while_the_database_is_away_and_recover_after() {
         .unwrap();
     assert_eq!(store.head_seq().unwrap(), 2);
 }
+
+/// Nodes starting at the same moment on an empty schema migrate it once, without error.
+#[test]
+fn postgres_nodes_starting_together_migrate_once() {
+    let Some(backend) = postgres_backend("nodes_starting_together") else {
+        eprintln!("skipped on PostgreSQL: PORTWATCH_TEST_PG is not set");
+        return;
+    };
+    let (url, schema) = backend.postgres.clone().unwrap();
+    let fresh = format!("{schema}_fresh");
+    let _drop = DropSchema {
+        url: url.clone(),
+        schema: fresh.clone(),
+    };
+    PgStore::connect_in_schema(&url, &fresh).unwrap();
+    (backend.raw)(&format!(
+        "DROP SCHEMA {fresh} CASCADE; CREATE SCHEMA {fresh}"
+    ));
+    let nodes: Vec<_> = (0..4)
+        .map(|_| {
+            let (url, fresh) = (url.clone(), fresh.clone());
+            std::thread::spawn(move || PgStore::connect_in_schema(&url, &fresh).map(|_| ()))
+        })
+        .collect();
+    for node in nodes {
+        node.join().unwrap().unwrap();
+    }
+    let store = PgStore::connect_in_schema(&url, &fresh).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.head_seq().unwrap(), 0);
+    assert!(store.verify_audit().unwrap().is_intact());
+}

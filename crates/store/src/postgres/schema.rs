@@ -133,21 +133,27 @@ pub fn version(client: &mut impl postgres::GenericClient) -> Result<u32> {
     Ok(v as u32)
 }
 
+/// Serialises migrations of one schema across every process on the database, until commit.
+const MIGRATION_LOCK: &str =
+    "SELECT pg_advisory_xact_lock(hashtext('portwatch-migrate:' || current_schema()))";
+
 /// Brings the database to [`LATEST_VERSION`], one migration per transaction.
 pub fn migrate(client: &mut Client, location: &str) -> Result<()> {
-    client.batch_execute(
+    // `IF NOT EXISTS` alone is not safe against a second node doing the same at the same
+    // moment, hence the lock here too.
+    let mut tx = client.transaction()?;
+    tx.execute(MIGRATION_LOCK, &[])?;
+    tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS portwatch_schema (
              version    INTEGER PRIMARY KEY,
              applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
          )",
     )?;
+    tx.commit()?;
     for step in MIGRATIONS {
         let mut tx = client.transaction()?;
         // Nodes starting together wait here for each other; the lock goes with the commit.
-        tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('portwatch-migrate:' || current_schema()))",
-            &[],
-        )?;
+        tx.execute(MIGRATION_LOCK, &[])?;
         let current = version(&mut tx)?;
         if current > LATEST_VERSION {
             return Err(StoreError::Backend(
