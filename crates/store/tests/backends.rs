@@ -125,6 +125,7 @@ on_every_backend!(
     for_each_active_returns_the_position_to_follow_from,
     stats_count_by_database_owner_and_status,
     concurrent_writers_make_a_gap_free_log,
+    a_follower_reading_while_others_write_misses_nothing,
     agencies_operations_and_investigations,
     hits_are_filtered_paged_and_followed_up,
     a_bad_hit_batch_is_refused_whole,
@@ -461,6 +462,48 @@ fn concurrent_writers_make_a_gap_free_log(b: &Backend) {
         .map(|c| c.seq)
         .collect();
     assert_eq!(seqs, (1..=80).collect::<Vec<u64>>());
+}
+
+/// A follower polling `changes_since` while two stores write batches at once always sees the
+/// position after its own next (never a gap it would skip for good) and ends with everything.
+fn a_follower_reading_while_others_write_misses_nothing(b: &Backend) {
+    const WRITERS: usize = 2;
+    const BATCHES: usize = 15;
+    const ROWS: usize = 7;
+    let stores = [b.store.clone(), (b.reopen)()];
+    let writers: Vec<_> = stores
+        .iter()
+        .enumerate()
+        .map(|(w, store)| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for batch in 0..BATCHES {
+                    let rows: Vec<_> = (0..ROWS)
+                        .map(|r| document("ncb-rabat", &format!("W{w}B{batch}R{r}")))
+                        .collect();
+                    store.put_records(&rows, at(batch as i64)).unwrap();
+                }
+            })
+        })
+        .collect();
+    let total = (WRITERS * BATCHES * ROWS) as u64;
+    let follower = (b.reopen)();
+    let mut position = 0;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while position < total {
+        assert!(
+            Instant::now() < deadline,
+            "the follower stalled at {position}"
+        );
+        for change in follower.changes_since(position, 5).unwrap() {
+            assert_eq!(change.seq, position + 1, "the log skipped a position");
+            position = change.seq;
+        }
+    }
+    for w in writers {
+        w.join().unwrap();
+    }
+    assert_eq!(follower.head_seq().unwrap(), total);
 }
 
 // --- the network -----------------------------------------------------------------------------
