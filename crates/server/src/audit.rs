@@ -168,31 +168,45 @@ fn write_loop(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let events: Vec<AuditEvent> = jobs.iter().flat_map(|j| j.events.iter().cloned()).collect();
-        let hits: Vec<Hit> = jobs.iter().flat_map(|j| j.hits.iter().cloned()).collect();
-        let outcome = store
-            .append_audit(&events)
-            .and_then(|entries| {
-                if !hits.is_empty() {
-                    store.insert_hits(&hits)?;
-                }
-                Ok(entries)
-            })
-            .map_err(|e| e.to_string());
-        match outcome {
-            Ok(entries) => {
-                let mut rest = entries.into_iter();
-                for job in jobs {
-                    let mine: Vec<AuditEntry> = rest.by_ref().take(job.events.len()).collect();
-                    let _ = job.done.send(Ok(mine));
-                }
+        write_batch(store.as_ref(), jobs);
+    }
+}
+
+/// Appends the events of every job in one transaction, then stores their hits in a second.
+/// A job without hits is answered as soon as its events are durable (most searches hit
+/// nothing, and need not wait for the hits of others).
+fn write_batch(store: &dyn Store, jobs: Vec<Job>) {
+    let events: Vec<AuditEvent> = jobs.iter().flat_map(|j| j.events.iter().cloned()).collect();
+    let entries = match store.append_audit(&events) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let reason = e.to_string();
+            for job in jobs {
+                let _ = job.done.send(Err(reason.clone()));
             }
-            Err(reason) => {
-                for job in jobs {
-                    let _ = job.done.send(Err(reason.clone()));
-                }
-            }
+            return;
         }
+    };
+    let mut rest = entries.into_iter();
+    let mut waiting = Vec::new();
+    for job in jobs {
+        let mine: Vec<AuditEntry> = rest.by_ref().take(job.events.len()).collect();
+        if job.hits.is_empty() {
+            let _ = job.done.send(Ok(mine));
+        } else {
+            waiting.push((job, mine));
+        }
+    }
+    if waiting.is_empty() {
+        return;
+    }
+    let hits: Vec<Hit> = waiting
+        .iter()
+        .flat_map(|(j, _)| j.hits.iter().cloned())
+        .collect();
+    let stored = store.insert_hits(&hits).map_err(|e| e.to_string());
+    for (job, mine) in waiting {
+        let _ = job.done.send(stored.clone().map(|()| mine));
     }
 }
 
