@@ -117,6 +117,7 @@ pub fn run(args: HttpBench) -> anyhow::Result<()> {
         .await?;
         report("POST /v1/screen/traveller", &travellers, healthz.per_second(), Some(0.5));
         manifest(&bench, &args).await?;
+        durable_commit(&args)?;
         bench.server.shutdown().await;
         Ok(())
     })
@@ -356,6 +357,44 @@ async fn manifest(bench: &Bench, args: &HttpBench) -> anyhow::Result<()> {
         thousands(rate as u64),
         thousands(lines),
         thousands(TARGET_DOCS_PER_SECOND as u64)
+    );
+    Ok(())
+}
+
+/// What bounds the screening rate: every search waits for its audit entry to be durable, and
+/// one commit (one `fsync`) covers every search waiting at that moment. Prints the time of one
+/// commit of one audit entry on the same disk, so the figures above can be read against it.
+fn durable_commit(args: &HttpBench) -> anyhow::Result<()> {
+    let dir = match &args.dir {
+        Some(parent) => tempfile::tempdir_in(parent)?,
+        None => tempfile::tempdir()?,
+    };
+    let store = SqliteStore::create(dir.path())?;
+    let event = portwatch_model::AuditEvent {
+        at: time::OffsetDateTime::now_utc(),
+        agency: AgencyId::parse(POST)?,
+        actor: "bench".into(),
+        site: None,
+        operation: None,
+        action: portwatch_model::AuditAction::ScreenDocument,
+        search_id: None,
+        query_fingerprint: None,
+        revealed: Vec::new(),
+        hits: 0,
+    };
+    let started = Instant::now();
+    let mut commits = 0u32;
+    while started.elapsed() < Duration::from_millis(500) {
+        store.append_audit(std::slice::from_ref(&event))?;
+        commits += 1;
+    }
+    let per_commit = started.elapsed().as_secs_f64() / f64::from(commits);
+    println!(
+        "  one durable audit commit on this disk: {:.2} ms; with {} connections waiting, screening \
+         cannot exceed about {} req/s",
+        per_commit * 1e3,
+        args.connections,
+        thousands((args.connections as f64 / (2.0 * per_commit)) as u64)
     );
     Ok(())
 }
