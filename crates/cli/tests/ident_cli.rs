@@ -166,11 +166,17 @@ fn vin_check_prints_one_object_per_vin() {
 #[test]
 fn malformed_vins_exit_two_after_reporting_every_vin() {
     let out = portwatch(
-        &["vin", "check", "1M8GDM9AXKP042788", "1M8GDM9AXKP0427O8"],
+        &["vin", "check", "1M8GDM9AXKP042788", "1M8GDM9AXKPO42788"],
         None,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["repairs"][0], "1M8GDM9AXKP042788");
     assert!(String::from_utf8_lossy(&out.stderr).contains("I, O and Q"));
     assert_eq!(portwatch(&["vin", "check"], None).status.code(), Some(2));
 }

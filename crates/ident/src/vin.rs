@@ -51,6 +51,10 @@ pub struct VinReport {
     pub model_years: Vec<u16>,
     /// The rules the VIN breaks (length, alphabet).
     pub errors: Vec<String>,
+    /// When the VIN is not valid: readings that are, from characters OCR and typists confuse
+    /// (`I`, `O`, `Q` are never in a VIN, so they are `1`, `0`, `0`; then one of `S`/`5`,
+    /// `B`/`8`, `Z`/`2`, `G`/`6`, `D`/`0` swapped where that makes a required check digit pass).
+    pub repairs: Vec<String>,
 }
 
 /// Checks a VIN. `latest_model_year` bounds the model-year candidates (the current year plus
@@ -67,6 +71,7 @@ pub fn check(raw: &str, latest_model_year: u16) -> VinReport {
     let manufacturer = wmi.as_deref().and_then(manufacturer);
     if !errors.is_empty() {
         return VinReport {
+            repairs: repairs(&vin),
             vin,
             valid: false,
             check_digit: None,
@@ -87,9 +92,12 @@ pub fn check(raw: &str, latest_model_year: u16) -> VinReport {
         valid: expected == found,
         required,
     };
+    let valid = check_digit.valid || !required;
     VinReport {
-        valid: check_digit.valid || !required,
+        repairs: if valid { Vec::new() } else { repairs(&vin) },
+        valid,
         check_digit: Some(check_digit),
+
         model_years: model_years(bytes[9], latest_model_year),
         vin,
         wmi,
@@ -98,6 +106,60 @@ pub fn check(raw: &str, latest_model_year: u16) -> VinReport {
         manufacturer,
         errors,
     }
+}
+
+/// Whether a canonical VIN is well formed and its check digit right where required.
+fn passes(vin: &[u8]) -> bool {
+    vin.len() == 17
+        && !vin.iter().any(|c| matches!(c, b'I' | b'O' | b'Q'))
+        && (!check_digit_required(vin[0]) || check_digit(vin) == char::from(vin[8]))
+}
+
+/// At most this many repairs are offered; more means the evidence is too weak to help.
+const MAX_REPAIRS: usize = 8;
+
+/// Valid readings of a canonical VIN that is not valid (see [`VinReport::repairs`]).
+fn repairs(vin: &str) -> Vec<String> {
+    if vin.len() != 17 {
+        return Vec::new();
+    }
+    let base: Vec<u8> = vin
+        .bytes()
+        .map(|c| match c {
+            b'I' => b'1',
+            b'O' | b'Q' => b'0',
+            other => other,
+        })
+        .collect();
+    let text = |bytes: &[u8]| bytes.iter().map(|&c| char::from(c)).collect::<String>();
+    if passes(&base) {
+        return vec![text(&base)];
+    }
+    let mut found = Vec::new();
+    for i in 0..base.len() {
+        let swap = match base[i] {
+            b'S' => b'5',
+            b'5' => b'S',
+            b'B' => b'8',
+            b'8' => b'B',
+            b'Z' => b'2',
+            b'2' => b'Z',
+            b'G' => b'6',
+            b'6' => b'G',
+            b'D' => b'0',
+            b'0' => b'D',
+            _ => continue,
+        };
+        let mut candidate = base.clone();
+        candidate[i] = swap;
+        if passes(&candidate) {
+            found.push(text(&candidate));
+            if found.len() == MAX_REPAIRS {
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// The rules of ISO 3779 a canonical VIN breaks.
@@ -428,6 +490,29 @@ mod tests {
             letters.errors
         );
         assert!(check("", 2027).errors[0].contains("0 characters"));
+    }
+
+    #[test]
+    fn misread_vins_are_repaired() {
+        // O for 0 in the serial: the form rule says which reading is right.
+        let report = check("1M8GDM9AXKP O42788", 2027);
+        assert!(!report.valid);
+        assert_eq!(report.repairs, vec!["1M8GDM9AXKP042788"]);
+        // Z for 2 is allowed in a VIN: only the check digit can tell.
+        let report = check("1M8GDM9AXKP04Z788", 2027);
+        assert!(!report.valid);
+        assert!(
+            report.repairs.contains(&"1M8GDM9AXKP042788".to_owned()),
+            "{:?}",
+            report.repairs
+        );
+        let report = check("1M8GDM9AXKP04278B", 2027);
+        assert!(
+            report.repairs.contains(&"1M8GDM9AXKP042788".to_owned()),
+            "{:?}",
+            report.repairs
+        );
+        assert!(check("1M8GDM9AXKP042788", 2027).repairs.is_empty());
     }
 
     #[test]

@@ -15,9 +15,13 @@ proptest! {
     }
 
     #[test]
-    fn vin_shaped_text_never_panics(text in "[A-Z0-9]{17}") {
+    fn vin_shaped_text_never_panics_and_repairs_are_valid(text in "[A-Z0-9]{17}") {
         let report = vin::check(&text, 2027);
         prop_assert_eq!(report.check_digit.is_some(), !text.contains(['I', 'O', 'Q']));
+        prop_assert!(!report.valid || report.repairs.is_empty());
+        for repair in &report.repairs {
+            prop_assert!(vin::check(repair, 2027).valid, "{text}: repair {repair} is not valid");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! JSON object per VIN: the check digit, whether its region requires it, the WMI's region,
 //! country and maker, and the model years position 10 can mean.
 //!
+//! A VIN that is not valid also gets `repairs`: readings that are, from look-alike characters.
 //! Every VIN is reported. The exit code is 0 when every argument is a well-formed VIN (even
 //! with a wrong check digit: `valid` says so); 2 when some argument is not a VIN at all (wrong
 //! length, or I, O or Q), after all the lines are printed.
