@@ -5,7 +5,10 @@
 //! - `sqlite_reimport_unchanged` / `postgres_reimport_unchanged`: the same rows again (every
 //!   row found unchanged: the lookup path alone);
 //! - `sqlite_scan_active` / `postgres_scan_active`: reading every active record back with
-//!   `for_each_active`, as a node's engine does at start-up.
+//!   `for_each_active`, as a node's engine does at start-up;
+//! - `…_audit_one_per_call` (group `backends_search_writes`): one audit entry appended per
+//!   call, the store's share of every screening (the engine itself is in memory on every
+//!   node, whatever the backend).
 //!
 //! PostgreSQL runs only when `PORTWATCH_TEST_PG` holds a URL (`scripts/pg-test-server.sh
 //! start` prints one); each measurement gets a schema of its own, dropped afterwards.
@@ -16,8 +19,8 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use time::OffsetDateTime;
 
 use portwatch_model::{
-    AgencyId, CountryCode, DocumentNumber, DocumentStatus, DocumentType, RecordBody, RecordContent,
-    TravelDocument, Visibility,
+    AgencyId, AuditAction, AuditEvent, CountryCode, DocumentNumber, DocumentStatus, DocumentType,
+    Id, RecordBody, RecordContent, TravelDocument, Visibility,
 };
 use portwatch_store::{PgStore, SqliteStore, Store};
 
@@ -147,6 +150,41 @@ fn bench_backends(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    let mut group = c.benchmark_group("backends_search_writes");
+    group.throughput(Throughput::Elements(AUDIT_CALLS as u64));
+    group.sample_size(10);
+    for (name, fresh) in &backends {
+        let (_guard, store) = fresh();
+        let event = search_event(at);
+        group.bench_function(format!("{name}_audit_one_per_call"), |b| {
+            b.iter(|| {
+                for _ in 0..AUDIT_CALLS {
+                    store.append_audit(std::slice::from_ref(&event)).unwrap();
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Audit appends per measured iteration.
+const AUDIT_CALLS: usize = 200;
+
+/// The audit event of one document screening at a checkpoint.
+fn search_event(at: OffsetDateTime) -> AuditEvent {
+    AuditEvent {
+        at,
+        agency: AgencyId::parse("bp-tanger-med").unwrap(),
+        actor: "officer-17".into(),
+        site: Some("MAPTM".into()),
+        operation: None,
+        action: AuditAction::ScreenDocument,
+        search_id: Some(Id::generate()),
+        query_fingerprint: Some("5f1c9a".into()),
+        revealed: vec![],
+        hits: 0,
+    }
 }
 
 criterion_group!(benches, bench_backends);
