@@ -62,8 +62,11 @@ pub struct AlignedTokens {
 pub enum FactCheck {
     /// One side does not say.
     Unknown,
-    /// They agree (for partial dates: the ranges overlap).
+    /// They agree (for dates: both full and equal).
     Agrees,
+    /// Partial dates whose ranges overlap (1980 and 1980-05-03): no contradiction, weak
+    /// evidence.
+    Compatible,
     /// A likely slip: a date with day and month swapped, one field off, or a year off by one.
     Slip,
     /// They disagree.
@@ -169,7 +172,11 @@ pub(crate) fn compare_dates(a: &PartialDate, b: &PartialDate) -> FactCheck {
         && opt_agree(a.month(), b.month())
         && (a.month() != b.month() || opt_agree(a.day(), b.day()));
     if overlap {
-        return FactCheck::Agrees;
+        return if a.is_full() && b.is_full() {
+            FactCheck::Agrees
+        } else {
+            FactCheck::Compatible
+        };
     }
     let swapped = a.year() == b.year()
         && a.month().is_some()
@@ -218,11 +225,11 @@ mod tests {
     fn partial_dates_agree_with_the_dates_they_cover() {
         assert_eq!(
             compare_dates(&d("1980"), &d("1980-05-03")),
-            FactCheck::Agrees
+            FactCheck::Compatible
         );
         assert_eq!(
             compare_dates(&d("1980-05"), &d("1980-05-03")),
-            FactCheck::Agrees
+            FactCheck::Compatible
         );
         assert_eq!(
             compare_dates(&d("1980-05-03"), &d("1980-05-03")),

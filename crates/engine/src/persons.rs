@@ -8,7 +8,9 @@
 //! candidates. The index therefore also stores **pair keys**: the consonant skeleton of one
 //! token joined with the skeleton, first three or last three letters of another token of the
 //! same name (order-free). A traveller's name finds a person through any single key whose
-//! posting list is short ([`SINGLE_KEY_LIMIT`]) or through any pair key ([`PAIR_KEY_LIMIT`]):
+//! posting list is short ([`SINGLE_KEY_LIMIT`]) or through pair keys ([`PAIR_KEY_LIMIT`]),
+//! rarest first: keys of at most [`ALWAYS_READ`] names always, commoner ones while fewer than
+//! [`CANDIDATE_BUDGET`] postings have been gathered:
 //! a name the scorer accepts agrees on two tokens, or on a rare key (a whole-name skeleton, a
 //! rare surname), so the candidates stay few while the recall stays that of the keys.
 //! `portwatch bench engine` measures what candidate generation loses against a full scan by
@@ -31,6 +33,10 @@ use crate::slots::{Admission, BulkSlots, SlotTable};
 pub const SINGLE_KEY_LIMIT: usize = 32;
 /// A pair key is used when at most this many names carry it.
 pub const PAIR_KEY_LIMIT: usize = 2048;
+/// Keys carried by at most this many names are always read.
+pub const ALWAYS_READ: usize = 64;
+/// Commoner keys are read, rarest first, until this many postings have been gathered.
+pub const CANDIDATE_BUDGET: usize = 1024;
 
 /// What the index keeps of a person to score it (the rest stays in the store).
 #[derive(Debug, Clone)]
@@ -214,6 +220,8 @@ pub struct PersonScorer {
     /// Names scoring below this are not considered at all.
     pub name_floor: f64,
     pub birth_date_agrees: f64,
+    /// A partial date of birth compatible with the traveller's (the year, or year and month).
+    pub birth_date_compatible: f64,
     pub birth_date_slip: f64,
     pub birth_date_conflicts: f64,
     pub sex_conflicts: f64,
@@ -229,6 +237,7 @@ impl Default for PersonScorer {
             threshold: portwatch_names::DEFAULT_THRESHOLD,
             name_floor: portwatch_names::DEFAULT_THRESHOLD - 0.1,
             birth_date_agrees: 0.10,
+            birth_date_compatible: 0.02,
             birth_date_slip: -0.15,
             birth_date_conflicts: -0.35,
             sex_conflicts: -0.20,
@@ -318,6 +327,7 @@ impl PersonScorer {
     fn birth_date_adjustment(&self, check: FactCheck) -> f64 {
         match check {
             FactCheck::Agrees => self.birth_date_agrees,
+            FactCheck::Compatible => self.birth_date_compatible,
             FactCheck::Slip => self.birth_date_slip,
             FactCheck::Conflicts => self.birth_date_conflicts,
             FactCheck::Unknown => 0.0,
@@ -355,8 +365,9 @@ fn birth_date_check(q: &PersonQuery, p: &PersonData) -> FactCheck {
             .map(|pd| compare_dates(&qd, pd))
             .min_by_key(|c| match c {
                 FactCheck::Agrees => 0,
-                FactCheck::Slip => 1,
-                _ => 2,
+                FactCheck::Compatible => 1,
+                FactCheck::Slip => 2,
+                _ => 3,
             })
             .unwrap_or(FactCheck::Unknown),
         _ => FactCheck::Unknown,
@@ -437,19 +448,35 @@ impl PersonIndex {
 
     /// Live candidate slots for a query: through short single keys, pair keys and identifiers.
     pub(crate) fn candidates(&self, q: &PersonQuery) -> Vec<u32> {
-        let mut found = Vec::new();
+        // Every usable key with the length of its posting list, rarest first.
+        let mut usable: Vec<(usize, bool, u64)> = Vec::new();
         for name in &q.names {
             let (singles, pairs) = name_keys(name);
             for k in singles {
-                if self.singles.count(k) <= SINGLE_KEY_LIMIT {
-                    self.singles.for_each(k, |s, _| found.push(s));
+                let n = self.singles.count(k);
+                if n > 0 && n <= SINGLE_KEY_LIMIT {
+                    usable.push((n, true, k));
                 }
             }
             for k in pairs {
-                if self.pairs.count(k) <= PAIR_KEY_LIMIT {
-                    self.pairs.for_each(k, |s, _| found.push(s));
+                let n = self.pairs.count(k);
+                if n > 0 && n <= PAIR_KEY_LIMIT {
+                    usable.push((n, false, k));
                 }
             }
+        }
+        usable.sort_unstable();
+        usable.dedup();
+        // Rare keys are always read; common ones only while the budget lasts (a person the
+        // scorer accepts shares rare keys with the traveller too: a whole-name skeleton, a
+        // given name with a surname).
+        let mut found = Vec::new();
+        for (n, single, k) in usable {
+            if n > ALWAYS_READ && found.len() + n > CANDIDATE_BUDGET {
+                break;
+            }
+            let table = if single { &self.singles } else { &self.pairs };
+            table.for_each(k, |s, _| found.push(s));
         }
         found.sort_unstable();
         found.dedup();
