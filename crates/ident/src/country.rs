@@ -1,5 +1,13 @@
 //! Country codes: ISO 3166-1 alpha-3, the one form used inside portwatch, and the ICAO 9303
 //! codes that travel documents carry, mapped to it explicitly.
+//!
+//! Doc 9303 Part 3 uses the ISO alpha-3 codes for states, with exceptions that must never be
+//! guessed: `D` for Germany (one letter, padded `D<<`); `GBD`, `GBN`, `GBO`, `GBP`, `GBS` for
+//! categories of British nationality (the United Kingdom issues); `RKS` for Kosovo; codes for
+//! organisations that issue travel documents (`UNO`, `UNA`, `UNK`, `EUE`, `XPO` for INTERPOL,
+//! `XBA` … `XDC`); `XXA` stateless, `XXB` and `XXC` refugees, `XXX` unspecified nationality;
+//! and `UTO`, the fictional Utopia of the specimens. [`from_icao`] says which is which;
+//! [`iso_alpha3`] gives the country when there is one.
 
 /// Every ISO 3166-1 alpha-3 code, sorted (249 codes), plus `XKX` for Kosovo: not an ISO code,
 /// but the code the European Union and most registries use, and the target of ICAO's `RKS`.
@@ -26,7 +34,8 @@ const ISO_ALPHA3: &[&str] = &[
     "ZMB", "ZWE",
 ];
 
-/// Kosovo's user-assigned code (see [`ISO_ALPHA3`]).
+/// Kosovo's user-assigned code: not an ISO 3166-1 code, but the one registries use, and the
+/// country of ICAO's `RKS`.
 pub const KOSOVO: &str = "XKX";
 
 /// Whether `code` (exactly three upper-case letters) is an ISO 3166-1 alpha-3 country code, or
