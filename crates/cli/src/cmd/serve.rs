@@ -83,13 +83,8 @@ pub fn run(args: ServeArgs, data: &Path) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         let server = portwatch_server::start(store, config).await?;
-        let scheme = if server.state.is_ready() {
-            ""
-        } else {
-            " (engine loading)"
-        };
         eprintln!(
-            "portwatch serving on {}{scheme}; Ctrl-C stops",
+            "portwatch serving on {}; /readyz answers 200 once the engine is loaded; Ctrl-C stops",
             server.local_addr
         );
         tokio::signal::ctrl_c().await?;
