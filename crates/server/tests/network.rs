@@ -428,3 +428,26 @@ async fn every_documented_route_exists() {
         }
     }
 }
+
+#[tokio::test]
+async fn tls_1_2_clients_are_served_too() {
+    use portwatch_server::tls::{crypto_provider, load_certs, load_key, root_store};
+    let net = network().await;
+    let certs = net.certs();
+    let config = rustls::ClientConfig::builder_with_provider(crypto_provider())
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .with_root_certificates(root_store(&certs.join("ca.crt")).unwrap())
+        .with_client_auth_cert(
+            load_certs(&certs.join(format!("{TANGER}.crt"))).unwrap(),
+            load_key(&certs.join(format!("{TANGER}.key"))).unwrap(),
+        )
+        .unwrap();
+    let mut client = Client::connect(net.server.local_addr, std::sync::Arc::new(config))
+        .await
+        .unwrap();
+    assert_eq!(
+        client.get("/v1/whoami").await.json()["agency"]["id"],
+        TANGER
+    );
+}
