@@ -57,14 +57,15 @@ pub fn start_following(state: Arc<AppState>) {
     });
 }
 
-/// Bulk-loads every active record; returns the change-log position of the snapshot.
+/// Bulk-loads every active record, then applies what was written while it loaded (the load
+/// replaced the indexes those writes had been applied to); returns the change-log position.
 fn load(state: &AppState) -> anyhow::Result<u64> {
     let mut records: Vec<Record> = Vec::new();
     let seq = state
         .store
         .for_each_active(&mut |record| records.push(record))?;
     state.engine.bulk_load(records);
-    Ok(seq)
+    catch_up(state, seq)
 }
 
 /// Applies every change after `seq`; returns the new position.
