@@ -303,7 +303,8 @@ fn normalise<S: AsRef<str>>(
 
 /// The document number, where its check digit is, and where the optional data proper starts.
 struct DocumentNumber {
-    number: Vec<u8>,
+    /// The number field, then its continuation in the optional data (empty if none).
+    spans: [std::ops::Range<usize>; 2],
     check_at: usize,
     optional_from: usize,
 }
@@ -312,7 +313,7 @@ struct DocumentNumber {
 fn document_number(layout: &Layout, flat: &[u8]) -> DocumentNumber {
     let field = &flat[layout.document_number.clone()];
     let plain = DocumentNumber {
-        number: field.to_vec(),
+        spans: [layout.document_number.clone(), 0..0],
         check_at: layout.document_number_check,
         optional_from: layout.optional_data.start,
     };
@@ -328,10 +329,9 @@ fn document_number(layout: &Layout, flat: &[u8]) -> DocumentNumber {
         .iter()
         .position(|&c| c == b'<')
         .unwrap_or(optional.len());
-    let mut number = field.to_vec();
-    number.extend_from_slice(&optional[..run - 1]);
+    let start = layout.optional_data.start;
     DocumentNumber {
-        number,
+        spans: [layout.document_number.clone(), start..start + run - 1],
         check_at: layout.optional_data.start + run - 1,
         optional_from: (layout.optional_data.start + run + 1).min(layout.optional_data.end),
     }
@@ -384,7 +384,7 @@ fn checks(layout: &Layout, flat: &[u8]) -> Vec<Check> {
     let over = |range: std::ops::Range<usize>| check_digit::compute(&flat[range]);
     push(
         CheckField::DocumentNumber,
-        check_digit::compute(&number.number),
+        check_digit::compute_spans(flat, &number.spans),
         flat[number.check_at],
         false,
     );
@@ -425,6 +425,16 @@ fn checks(layout: &Layout, flat: &[u8]) -> Vec<Check> {
 fn text(bytes: &[u8]) -> String {
     let end = bytes.iter().rposition(|&c| c != b'<').map_or(0, |i| i + 1);
     ascii(&bytes[..end])
+}
+
+/// Text of several spans joined, with trailing fillers removed.
+fn spans_text(flat: &[u8], spans: &[std::ops::Range<usize>]) -> String {
+    let mut out: String = spans
+        .iter()
+        .flat_map(|span| flat[span.clone()].iter().map(|&c| char::from(c)))
+        .collect();
+    out.truncate(out.trim_end_matches('<').len());
+    out
 }
 
 /// The flat MRZ holds only ASCII (the parser refuses anything else), so this never loses data.
@@ -501,7 +511,7 @@ fn read(layout: &Layout, flat: &[u8], today: Day, mut warnings: Vec<String>) -> 
         issuing_state_iso,
         surname: name.primary,
         given_names: name.secondary,
-        document_number: text(&number.number),
+        document_number: spans_text(flat, &number.spans),
         nationality,
         nationality_iso,
         birth_date,
