@@ -248,7 +248,8 @@ async fn bad_requests_get_problem_documents() {
 #[tokio::test]
 async fn agencies_are_rate_limited() {
     let net = network_with(Limits {
-        rate_per_second: 0.5,
+        // A token every 20 s: the test never waits long enough for a refill.
+        rate_per_second: 0.05,
         rate_burst: 3.0,
         ..Limits::default()
     })
