@@ -9,7 +9,10 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let doc = document_number::canonical(&text);
     assert_eq!(document_number::canonical(&doc), doc);
-    assert_eq!(document_number::skeleton(&doc), document_number::skeleton(&text));
+    assert_eq!(
+        document_number::skeleton(&doc),
+        document_number::skeleton(&text)
+    );
     let p = plate::canonical(&text);
     assert_eq!(plate::canonical(&p), p);
     assert_eq!(plate::skeleton(&p), plate::skeleton(&text));

@@ -6,7 +6,11 @@
 use libfuzzer_sys::fuzz_target;
 use portwatch_ident::mrz::{self, Day};
 
-const TODAY: Day = Day { year: 2026, month: 11, day: 28 };
+const TODAY: Day = Day {
+    year: 2026,
+    month: 11,
+    day: 28,
+};
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
 
 fuzz_target!(|data: &[u8]| {
@@ -15,7 +19,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let (count, len) = [(3, 30), (2, 36), (2, 44)][usize::from(shape % 3)];
     let chars: Vec<u8> = (0..count * len)
-        .map(|i| rest.get(i).map_or(b'<', |&b| ALPHABET[usize::from(b) % ALPHABET.len()]))
+        .map(|i| {
+            rest.get(i)
+                .map_or(b'<', |&b| ALPHABET[usize::from(b) % ALPHABET.len()])
+        })
         .collect();
     let lines: Vec<String> = chars
         .chunks(len)
@@ -24,6 +31,10 @@ fuzz_target!(|data: &[u8]| {
     let parsed = mrz::parse(&lines, TODAY).expect("a well-shaped MRZ");
     for repair in &parsed.repairs {
         let repaired = mrz::parse(&repair.lines, TODAY).expect("a repair is an MRZ");
-        assert!(repaired.valid, "repair {:?} of {lines:?} is not valid", repair.lines);
+        assert!(
+            repaired.valid,
+            "repair {:?} of {lines:?} is not valid",
+            repair.lines
+        );
     }
 });
