@@ -5,8 +5,8 @@
 //! INTERPOL scale (128 million documents) a `HashMap<String, _>` would need tens of gigabytes,
 //! so a key table stores only what a look-up needs:
 //!
-//! * a **base**: the fingerprints sorted in one `Vec<u64>` with the slots beside them in a
-//!   `Vec<u32>` (12 bytes an entry; 16 with a tag, see [`KeyTable::build_tagged`]), plus a directory indexed by the top bits of the
+//! * a **base**: entries of fingerprint, slot and tag (16 bytes, read in one cache miss;
+//!   see [`KeyTable::build_tagged`]) sorted by fingerprint, plus a directory indexed by the top bits of the
 //!   fingerprint that narrows a look-up to a bucket of about four entries — two or three cache
 //!   misses instead of a binary search over gigabytes;
 //! * a **delta**: a small hash map holding the entries added since the base was built (live
@@ -71,15 +71,21 @@ pub(crate) fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// One entry of the base (16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    key: u64,
+    slot: u32,
+    tag: u32,
+}
+
 /// Sorted base plus live delta (see the module documentation). Each entry may carry a 32-bit
 /// tag (a second, independent hash that tells an exact key from a look-alike one sharing the
 /// fingerprint); tables built without tags store none.
 #[derive(Default)]
 pub(crate) struct KeyTable {
-    keys: Vec<u64>,
-    slots: Vec<u32>,
-    /// Empty for an untagged table.
-    tags: Vec<u32>,
+    /// Fingerprint, slot and tag side by side: one cache miss reads all three.
+    entries: Vec<Entry>,
     /// `directory[b]..directory[b + 1]` is the range of bucket `b` (the top `bits` bits).
     directory: Vec<u32>,
     bits: u32,
@@ -88,39 +94,30 @@ pub(crate) struct KeyTable {
 
 impl KeyTable {
     /// Builds an untagged base from `(fingerprint, slot)` pairs in any order.
-    pub(crate) fn build(mut pairs: Vec<(u64, u32)>) -> Self {
-        pairs.sort_unstable();
-        let mut table = KeyTable::with_directory(pairs.iter().map(|p| p.0), pairs.len());
-        table.slots = pairs.iter().map(|p| p.1).collect();
-        table
+    pub(crate) fn build(pairs: Vec<(u64, u32)>) -> Self {
+        KeyTable::build_tagged(pairs.into_iter().map(|(k, s)| (k, s, 0)).collect())
     }
 
     /// Builds a tagged base from `(fingerprint, slot, tag)` triples in any order.
-    pub(crate) fn build_tagged(mut triples: Vec<(u64, u32, u32)>) -> Self {
-        triples.sort_unstable();
-        let mut table = KeyTable::with_directory(triples.iter().map(|t| t.0), triples.len());
-        table.slots = triples.iter().map(|t| t.1).collect();
-        table.tags = triples.iter().map(|t| t.2).collect();
-        table
-    }
-
-    /// The sorted keys and their bucket directory.
-    fn with_directory(sorted_keys: impl Iterator<Item = u64>, len: usize) -> Self {
-        let bits = directory_bits(len);
+    pub(crate) fn build_tagged(triples: Vec<(u64, u32, u32)>) -> Self {
+        let mut entries: Vec<Entry> = triples
+            .into_iter()
+            .map(|(key, slot, tag)| Entry { key, slot, tag })
+            .collect();
+        entries.sort_unstable();
+        let bits = directory_bits(entries.len());
         let mut directory = vec![0u32; (1usize << bits) + 1];
-        let mut keys = Vec::with_capacity(len);
-        for key in sorted_keys {
-            directory[bucket(key, bits) + 1] += 1;
-            keys.push(key);
+        for e in &entries {
+            directory[bucket(e.key, bits) + 1] += 1;
         }
         for b in 1..directory.len() {
             directory[b] += directory[b - 1];
         }
         KeyTable {
-            keys,
+            entries,
             directory,
             bits,
-            ..KeyTable::default()
+            delta: FingerprintMap::default(),
         }
     }
 
@@ -131,23 +128,22 @@ impl KeyTable {
 
     /// The base range of `key`.
     fn base_range(&self, key: u64) -> std::ops::Range<usize> {
-        if self.keys.is_empty() {
+        if self.entries.is_empty() {
             return 0..0;
         }
         let b = bucket(key, self.bits);
         let (lo, hi) = (self.directory[b] as usize, self.directory[b + 1] as usize);
-        let bucket_keys = &self.keys[lo..hi];
-        let start = lo + bucket_keys.partition_point(|&k| k < key);
-        let end = lo + bucket_keys.partition_point(|&k| k <= key);
+        let bucket = &self.entries[lo..hi];
+        let start = lo + bucket.partition_point(|e| e.key < key);
+        let end = lo + bucket.partition_point(|e| e.key <= key);
         start..end
     }
 
     /// Calls `visit(slot, tag)` for every entry stored under `key` (live or dead slots; tag 0
     /// in an untagged table).
     pub(crate) fn for_each(&self, key: u64, mut visit: impl FnMut(u32, u32)) {
-        let range = self.base_range(key);
-        for i in range {
-            visit(self.slots[i], self.tags.get(i).copied().unwrap_or(0));
+        for e in &self.entries[self.base_range(key)] {
+            visit(e.slot, e.tag);
         }
         if let Some(more) = self.delta.get(&key) {
             for &(slot, tag) in more {
@@ -164,16 +160,14 @@ impl KeyTable {
     /// Heap bytes held (an estimate for the delta).
     pub(crate) fn heap_bytes(&self) -> usize {
         let delta_entries: usize = self.delta.values().map(|v| v.capacity() * 8 + 32).sum();
-        self.keys.capacity() * 8
-            + self.slots.capacity() * 4
-            + self.tags.capacity() * 4
+        self.entries.capacity() * std::mem::size_of::<Entry>()
             + self.directory.capacity() * 4
             + delta_entries
     }
 
     /// Entries in the base and in the delta.
     pub(crate) fn len(&self) -> usize {
-        self.keys.len() + self.delta.values().map(Vec::len).sum::<usize>()
+        self.entries.len() + self.delta.values().map(Vec::len).sum::<usize>()
     }
 }
 

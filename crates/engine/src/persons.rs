@@ -9,8 +9,8 @@
 //! token joined with the skeleton, first three or last three letters of another token of the
 //! same name (order-free). A traveller's name finds a person through any single key whose
 //! posting list is short ([`SINGLE_KEY_LIMIT`]) or through pair keys ([`PAIR_KEY_LIMIT`]),
-//! rarest first: keys of at most [`ALWAYS_READ`] names always, commoner ones while fewer than
-//! [`CANDIDATE_BUDGET`] postings have been gathered:
+//! rarest first: the persons of keys of at most [`ALWAYS_READ`] names always, and of
+//! commoner keys the [`CANDIDATE_BUDGET`] persons sharing the most keys with the traveller:
 //! a name the scorer accepts agrees on two tokens, or on a rare key (a whole-name skeleton, a
 //! rare surname), so the candidates stay few while the recall stays that of the keys.
 //! `portwatch bench engine` measures what candidate generation loses against a full scan by
@@ -35,8 +35,10 @@ pub const SINGLE_KEY_LIMIT: usize = 32;
 pub const PAIR_KEY_LIMIT: usize = 2048;
 /// Keys carried by at most this many names are always read.
 pub const ALWAYS_READ: usize = 64;
-/// Commoner keys are read, rarest first, until this many postings have been gathered.
-pub const CANDIDATE_BUDGET: usize = 1024;
+/// Commoner keys are read, rarest first, until this many postings have been gathered…
+pub const GATHER_LIMIT: usize = 16_384;
+/// …and at most this many of their persons, those sharing the most keys, are scored.
+pub const CANDIDATE_BUDGET: usize = 768;
 
 /// What the index keeps of a person to score it (the rest stays in the store).
 #[derive(Debug, Clone)]
@@ -237,7 +239,7 @@ impl Default for PersonScorer {
             threshold: portwatch_names::DEFAULT_THRESHOLD,
             name_floor: portwatch_names::DEFAULT_THRESHOLD - 0.1,
             birth_date_agrees: 0.10,
-            birth_date_compatible: 0.02,
+            birth_date_compatible: -0.03,
             birth_date_slip: -0.15,
             birth_date_conflicts: -0.35,
             sex_conflicts: -0.20,
@@ -467,21 +469,39 @@ impl PersonIndex {
         }
         usable.sort_unstable();
         usable.dedup();
-        // Rare keys are always read; common ones only while the budget lasts (a person the
-        // scorer accepts shares rare keys with the traveller too: a whole-name skeleton, a
-        // given name with a surname).
-        let mut found = Vec::new();
+        // Rare keys are always read and their persons all scored. Commoner keys are read,
+        // rarest first, up to GATHER_LIMIT postings; of their persons, those sharing the most
+        // keys with the traveller are scored (a true match shares many: every pair of its
+        // tokens), at most CANDIDATE_BUDGET of them.
+        let mut rare = Vec::new();
+        let mut common = Vec::new();
         for (n, single, k) in usable {
-            if n > ALWAYS_READ && found.len() + n > CANDIDATE_BUDGET {
+            let table = if single { &self.singles } else { &self.pairs };
+            if n <= ALWAYS_READ {
+                table.for_each(k, |s, _| rare.push(s));
+            } else if common.len() + n <= GATHER_LIMIT {
+                table.for_each(k, |s, _| common.push(s));
+            } else {
                 break;
             }
-            let table = if single { &self.singles } else { &self.pairs };
-            table.for_each(k, |s, _| found.push(s));
         }
-        found.sort_unstable();
-        found.dedup();
-        found.retain(|&s| self.slots.meta(s).live);
-        found
+        common.sort_unstable();
+        let mut counted: Vec<(u32, u32)> = Vec::new();
+        for s in common {
+            match counted.last_mut() {
+                Some((last, n)) if *last == s => *n += 1,
+                _ => counted.push((s, 1)),
+            }
+        }
+        if counted.len() > CANDIDATE_BUDGET {
+            counted.select_nth_unstable_by(CANDIDATE_BUDGET, |a, b| b.1.cmp(&a.1));
+            counted.truncate(CANDIDATE_BUDGET);
+        }
+        rare.extend(counted.into_iter().map(|(s, _)| s));
+        rare.sort_unstable();
+        rare.dedup();
+        rare.retain(|&s| self.slots.meta(s).live);
+        rare
     }
 
     /// Persons holding the traveller's document number.
