@@ -11,10 +11,12 @@ pub mod export;
 pub mod import;
 pub mod import_lists;
 pub mod init;
+pub mod mrz;
 pub mod names;
 pub mod screen;
 pub mod serve;
 pub mod stats;
+pub mod vin;
 
 use std::process::ExitCode;
 
