@@ -356,9 +356,15 @@ fn report_quality(engine: &Engine, planted: &[Query], clean: &[Query], today: ti
         detail.join(", ")
     );
     let mut false_hits = 0;
+    let mut by_birth_date: BTreeMap<String, usize> = BTreeMap::new();
     for q in clean {
         let found = matches_of(engine, q, today);
         if let Some(first) = found.first() {
+            let key = match &first.reason {
+                portwatch_engine::Reason::Person(r) => format!("{:?}", r.birth_date),
+                other => format!("{other:?}").chars().take(20).collect(),
+            };
+            *by_birth_date.entry(key).or_default() += 1;
             if false_hits < 3 {
                 println!(
                     "  clean query that hit: {} -> {}",
@@ -370,7 +376,8 @@ fn report_quality(engine: &Engine, planted: &[Query], clean: &[Query], today: ti
         }
     }
     println!(
-        "false positives on clean queries at the default threshold: {:.2}% ({false_hits}/{})",
+        "false positives on clean queries at the default threshold: {:.2}% ({false_hits}/{}); \
+         by date of birth of the first hit: {by_birth_date:?}",
         100.0 * false_hits as f64 / clean.len().max(1) as f64,
         clean.len()
     );
