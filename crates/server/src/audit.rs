@@ -175,8 +175,12 @@ fn write_loop(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Job>) {
 /// Appends the events of every job in one transaction, then stores their hits in a second.
 /// A job without hits is answered as soon as its events are durable (most searches hit
 /// nothing, and need not wait for the hits of others).
-fn write_batch(store: &dyn Store, jobs: Vec<Job>) {
-    let events: Vec<AuditEvent> = jobs.iter().flat_map(|j| j.events.iter().cloned()).collect();
+fn write_batch(store: &dyn Store, mut jobs: Vec<Job>) {
+    let counts: Vec<usize> = jobs.iter().map(|j| j.events.len()).collect();
+    let events: Vec<AuditEvent> = jobs
+        .iter_mut()
+        .flat_map(|j| std::mem::take(&mut j.events))
+        .collect();
     let entries = match store.append_audit(&events) {
         Ok(entries) => entries,
         Err(e) => {
@@ -189,8 +193,8 @@ fn write_batch(store: &dyn Store, jobs: Vec<Job>) {
     };
     let mut rest = entries.into_iter();
     let mut waiting = Vec::new();
-    for job in jobs {
-        let mine: Vec<AuditEntry> = rest.by_ref().take(job.events.len()).collect();
+    for (job, count) in jobs.into_iter().zip(counts) {
+        let mine: Vec<AuditEntry> = rest.by_ref().take(count).collect();
         if job.hits.is_empty() {
             let _ = job.done.send(Ok(mine));
         } else {

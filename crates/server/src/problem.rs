@@ -313,6 +313,53 @@ where
     }
 }
 
+/// A JSON body deserialised straight into `T`, naming the field at fault when it does not fit
+/// (one pass over the bytes, no intermediate `Value`).
+pub struct Typed<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for Typed<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.trim_start().starts_with("application/json"));
+        if !is_json {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        let bytes = bytes::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| body_problem(e.status(), e.body_text()))?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Problem::bad_request(format!("the body is not valid JSON: {inner}"))
+            } else if path == "." || path.is_empty() {
+                json_data_problem(&inner.to_string())
+            } else {
+                Problem::bad_field(path.clone(), format!("field `{path}`: {inner}"))
+            }
+        })?;
+        // Trailing bytes after the value are as wrong as a broken value.
+        de.end()
+            .map_err(|e| Problem::bad_request(format!("the body is not valid JSON: {e}")))?;
+        Ok(Typed(value))
+    }
+}
+
 /// The query extractor of the API, with problem documents on rejection.
 pub struct Query<T>(pub T);
 

@@ -29,7 +29,7 @@ use portwatch_model::{AuditAction, FollowUpState, Hit, Id, Role};
 use crate::audit::{event, new_search_id, QueryFingerprint};
 use crate::identity::Caller;
 use crate::ndjson::LineSplitter;
-use crate::problem::{from_value, Json, Problem};
+use crate::problem::{Problem, Typed};
 use crate::state::AppState;
 
 /// One hit as the searcher sees it: the hit's id (to record the action taken) and what the
@@ -184,9 +184,8 @@ async fn search(
 pub async fn document(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
-    Json(body): Json<serde_json::Value>,
+    Typed(request): Typed<DocumentRequest>,
 ) -> Result<Response, Problem> {
-    let request: DocumentRequest = from_value(body)?;
     search(state, caller, Subject::Document(request)).await
 }
 
@@ -194,9 +193,8 @@ pub async fn document(
 pub async fn vehicle(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
-    Json(body): Json<serde_json::Value>,
+    Typed(request): Typed<VehicleRequest>,
 ) -> Result<Response, Problem> {
-    let request: VehicleRequest = from_value(body)?;
     search(state, caller, Subject::Vehicle(request)).await
 }
 
@@ -204,9 +202,8 @@ pub async fn vehicle(
 pub async fn traveller(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
-    Json(body): Json<serde_json::Value>,
+    Typed(request): Typed<TravellerRequest>,
 ) -> Result<Response, Problem> {
-    let request: TravellerRequest = from_value(body)?;
     search(state, caller, Subject::Traveller(request)).await
 }
 
