@@ -25,6 +25,12 @@ struct Cli {
     )]
     data: PathBuf,
 
+    /// A PostgreSQL store instead of the SQLite one in --data:
+    /// postgres://user[:password]@host[:port]/database. `portwatch init` creates its tables.
+    /// The data directory still holds the CA, certificates and API keys.
+    #[arg(long, global = true, env = "PORTWATCH_STORE", value_name = "URL")]
+    store: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -81,19 +87,20 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let store = cli.store.as_deref();
     let result = match cli.command {
-        Command::Init(args) => cmd::init::run(args, &cli.data),
-        Command::Import(args) => cmd::import::run(args, &cli.data),
-        Command::Export(args) => cmd::export::run(args, &cli.data),
-        Command::Stats(args) => cmd::stats::run(args, &cli.data),
+        Command::Init(args) => cmd::init::run(args, &cli.data, store),
+        Command::Import(args) => cmd::import::run(args, &cli.data, store),
+        Command::Export(args) => cmd::export::run(args, &cli.data, store),
+        Command::Stats(args) => cmd::stats::run(args, &cli.data, store),
         Command::Names { what } => cmd::names::run(what),
-        Command::Screen { what } => cmd::screen::run(what, &cli.data),
+        Command::Screen { what } => cmd::screen::run(what, &cli.data, store),
         Command::Mrz { what } => cmd::mrz::run(what),
         Command::Vin { what } => cmd::vin::run(what),
         Command::Bench { what } => cmd::bench::run(what, &cli.data),
-        Command::Ca { what } => cmd::ca::run(what, &cli.data),
-        Command::Serve(args) => cmd::serve::run(args, &cli.data),
-        Command::Audit { what } => cmd::audit::run(what, &cli.data),
+        Command::Ca { what } => cmd::ca::run(what, &cli.data, store),
+        Command::Serve(args) => cmd::serve::run(args, &cli.data, store),
+        Command::Audit { what } => cmd::audit::run(what, &cli.data, store),
     };
     cmd::finish(result)
 }

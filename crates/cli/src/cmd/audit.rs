@@ -4,8 +4,6 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use portwatch_store::{SqliteStore, Store};
-
 /// What to do with the audit chain.
 #[derive(Subcommand)]
 pub enum AuditCommand {
@@ -21,8 +19,8 @@ pub enum AuditCommand {
     },
 }
 
-pub fn run(what: AuditCommand, data: &Path) -> anyhow::Result<()> {
-    let store = SqliteStore::open(data)?;
+pub fn run(what: AuditCommand, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
+    let store = super::open_store(data, store)?;
     match what {
         AuditCommand::Verify => {
             let report = store.verify_audit()?;

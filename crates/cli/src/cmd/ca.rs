@@ -16,7 +16,6 @@ use portwatch_server::apikeys::ApiKeys;
 use portwatch_server::pki::{
     parse_role, role_name, write_private, write_public, CertificateAuthority, IssuedPair, PkiError,
 };
-use portwatch_store::{SqliteStore, Store};
 
 use super::UsageError;
 
@@ -115,8 +114,8 @@ pub enum KeyCommand {
     Revoke { id: String },
 }
 
-pub fn run(what: CaCommand, data: &Path) -> anyhow::Result<()> {
-    run_command(what, data).map_err(|err| match err.downcast::<PkiError>() {
+pub fn run(what: CaCommand, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
+    run_command(what, data, store).map_err(|err| match err.downcast::<PkiError>() {
         // A bad argument found by the CA (an unknown serial, bad --days): exit code 2.
         Ok(PkiError::Usage(message)) => usage(message),
         Ok(other) => other.into(),
@@ -124,7 +123,7 @@ pub fn run(what: CaCommand, data: &Path) -> anyhow::Result<()> {
     })
 }
 
-fn run_command(what: CaCommand, data: &Path) -> anyhow::Result<()> {
+fn run_command(what: CaCommand, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     match what {
         CaCommand::Init { days } => {
             let ca = CertificateAuthority::init(data, days)?;
@@ -137,7 +136,7 @@ fn run_command(what: CaCommand, data: &Path) -> anyhow::Result<()> {
             roles,
             out,
             days,
-        } => issue(data, &agency, &roles, &out, days),
+        } => issue(data, store, &agency, &roles, &out, days),
         CaCommand::Server {
             names,
             ips,
@@ -151,8 +150,8 @@ fn run_command(what: CaCommand, data: &Path) -> anyhow::Result<()> {
         }
         CaCommand::Revoke { agency, serial } => revoke(data, agency, serial),
         CaCommand::List => list(data),
-        CaCommand::Agency(args) => register_agency(data, args),
-        CaCommand::Key { what } => key(data, what),
+        CaCommand::Agency(args) => register_agency(data, store, args),
+        CaCommand::Key { what } => key(data, store, what),
     }
 }
 
@@ -184,19 +183,16 @@ fn kind_name(kind: AgencyKind) -> String {
         .unwrap_or_default()
 }
 
-fn open_store(data: &Path) -> anyhow::Result<SqliteStore> {
-    Ok(SqliteStore::open(data)?)
-}
-
 fn issue(
     data: &Path,
+    store: Option<&str>,
     agency: &str,
     raw_roles: &[String],
     out: &Path,
     days: i64,
 ) -> anyhow::Result<()> {
     let id = agency_id(agency)?;
-    let registered = open_store(data)?.agency(&id)?.ok_or_else(|| {
+    let registered = super::open_store(data, store)?.agency(&id)?.ok_or_else(|| {
         usage(format!(
             "agency {id} is not registered: run `portwatch ca agency --id {id} --name … --kind …` first"
         ))
@@ -286,7 +282,7 @@ fn list(data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn register_agency(data: &Path, args: AgencyArgs) -> anyhow::Result<()> {
+fn register_agency(data: &Path, store: Option<&str>, args: AgencyArgs) -> anyhow::Result<()> {
     let kind: AgencyKind = serde_json::from_value(serde_json::Value::String(args.kind.clone()))
         .map_err(|_| {
             usage(format!(
@@ -305,7 +301,7 @@ fn register_agency(data: &Path, args: AgencyArgs) -> anyhow::Result<()> {
         "country": country, "parent": parent,
     });
     let agency: Agency = serde_json::from_value(json).map_err(|e| usage(e.to_string()))?;
-    let store = open_store(data)?;
+    let store = super::open_store(data, store)?;
     if let Some(parent) = &agency.parent {
         let ncb = store.agency(parent)?;
         if !ncb.is_some_and(|p| p.kind == AgencyKind::Ncb) {
@@ -321,7 +317,7 @@ fn register_agency(data: &Path, args: AgencyArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn key(data: &Path, what: KeyCommand) -> anyhow::Result<()> {
+fn key(data: &Path, store: Option<&str>, what: KeyCommand) -> anyhow::Result<()> {
     let keys = ApiKeys::open(data);
     match what {
         KeyCommand::Create {
@@ -330,7 +326,7 @@ fn key(data: &Path, what: KeyCommand) -> anyhow::Result<()> {
             name,
         } => {
             let id = agency_id(&agency)?;
-            let registered = open_store(data)?
+            let registered = super::open_store(data, store)?
                 .agency(&id)?
                 .ok_or_else(|| usage(format!("agency {id} is not registered")))?;
             let wanted = roles(&raw_roles)?;

@@ -10,7 +10,7 @@ use clap::Args;
 
 use portwatch_formats::native::{Format, WriteError, Writer};
 use portwatch_model::{Database, Id, Record};
-use portwatch_store::{SqliteStore, Store};
+use portwatch_store::Store;
 
 use super::import::{thousands, FormatArg, KindArg};
 use super::UsageError;
@@ -48,7 +48,7 @@ Each record is written once, as its latest version, in the formats of docs/forma
 importing the file into another store gives the same records, and importing it into this
 store changes nothing.";
 
-pub fn run(args: ExportArgs, data: &Path) -> anyhow::Result<()> {
+pub fn run(args: ExportArgs, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     let format = args
         .format
         .map(Format::from)
@@ -63,7 +63,7 @@ pub fn run(args: ExportArgs, data: &Path) -> anyhow::Result<()> {
         )
         .into());
     }
-    let store = SqliteStore::open(data)?;
+    let store = super::open_store(data, store)?;
     let output: Box<dyn Write> = match &args.out {
         Some(path) => {
             Box::new(BufWriter::new(File::create(path).map_err(|e| {
@@ -74,9 +74,9 @@ pub fn run(args: ExportArgs, data: &Path) -> anyhow::Result<()> {
     };
     let mut writer = Writer::new(output, format, kind)?;
     let written = if args.include_cancelled {
-        export_latest_versions(&store, kind, &mut writer)?
+        export_latest_versions(store.as_ref(), kind, &mut writer)?
     } else {
-        export_active(&store, kind, &mut writer)?
+        export_active(store.as_ref(), kind, &mut writer)?
     };
     writer.finish()?.flush()?;
     if let Some(path) = &args.out {

@@ -26,7 +26,7 @@ use time::OffsetDateTime;
 
 use portwatch_formats::native::{Format, ReadOptions, Reader, RowError};
 use portwatch_model::{AgencyId, Database, RecordContent, Visibility};
-use portwatch_store::{PutOutcome, SqliteStore, Store};
+use portwatch_store::{PutOutcome, Store};
 
 use super::import_lists::{self, ImportFormatArg, ListPlan};
 use super::UsageError;
@@ -148,12 +148,12 @@ fn parse_visibility(raw: &str) -> Result<Visibility, String> {
         .map_err(|e: portwatch_model::ModelError| e.to_string())
 }
 
-pub fn run(args: ImportArgs, data: &Path) -> anyhow::Result<()> {
+pub fn run(args: ImportArgs, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     if let Some(list) = args.format.and_then(ImportFormatArg::list) {
         let plan = ListPlan::new(list, args.files, args.owner, args.visibility, args.on_error)?;
-        return import_lists::run(plan, data);
+        return import_lists::run(plan, data, store);
     }
-    let store = SqliteStore::open(data)?;
+    let store = super::open_store(data, store)?;
     let plan = ImportPlan {
         files: args.files,
         format: args.format.and_then(ImportFormatArg::native),
@@ -165,7 +165,7 @@ pub fn run(args: ImportArgs, data: &Path) -> anyhow::Result<()> {
         on_error: args.on_error,
         progress: !args.no_progress && std::io::stderr().is_terminal(),
     };
-    let summary = import_files(&store, &plan)?;
+    let summary = import_files(store.as_ref(), &plan)?;
     print!("{}", summary.report(&plan));
     summary.outcome(plan.on_error)
 }

@@ -26,7 +26,7 @@ use portwatch_formats::lists::{ListError, ListSummary};
 use portwatch_formats::native::Format;
 use portwatch_formats::{ftm, ofac, un};
 use portwatch_model::{AgencyId, RecordContent, Visibility};
-use portwatch_store::{PutOutcome, SqliteStore, Store};
+use portwatch_store::{PutOutcome, Store};
 
 use super::import::{thousands, OnError, BATCH_ROWS};
 use super::UsageError;
@@ -149,10 +149,10 @@ impl ListPlan {
     }
 }
 
-/// Imports a list into the store at `data` and prints the report.
-pub fn run(plan: ListPlan, data: &Path) -> anyhow::Result<()> {
-    let store = SqliteStore::open(data)?;
-    let report = import_list(&store, &plan)?;
+/// Imports a list into the store (`--store`, else the one in `data`) and prints the report.
+pub fn run(plan: ListPlan, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
+    let store = super::open_store(data, store)?;
+    let report = import_list(store.as_ref(), &plan)?;
     print!("{}", report.render(&plan));
     report.outcome(plan.on_error)
 }

@@ -16,7 +16,7 @@ use portwatch_engine::{
     VehicleRequest,
 };
 use portwatch_model::{AgencyId, Record};
-use portwatch_store::{SqliteStore, Store};
+use portwatch_store::Store;
 use serde::Serialize;
 use time::Date;
 
@@ -120,7 +120,7 @@ pub struct ManifestArgs {
     format: ManifestFormat,
 }
 
-pub fn run(what: ScreenCommand, data: &Path) -> anyhow::Result<()> {
+pub fn run(what: ScreenCommand, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     match what {
         ScreenCommand::Traveller(a) => {
             let subject = Subject::Traveller(TravellerRequest {
@@ -134,14 +134,14 @@ pub fn run(what: ScreenCommand, data: &Path) -> anyhow::Result<()> {
                 issuing_state: a.issuing_state,
                 mrz: (!a.mrz.is_empty()).then(|| a.mrz.join("\n")),
             });
-            screen_one(&a.caller, &subject, data)
+            screen_one(&a.caller, &subject, data, store)
         }
         ScreenCommand::Document(a) => {
             let subject = Subject::Document(DocumentRequest {
                 number: a.number,
                 issuing_state: a.issuing_state,
             });
-            screen_one(&a.caller, &subject, data)
+            screen_one(&a.caller, &subject, data, store)
         }
         ScreenCommand::Vehicle(a) => {
             let subject = Subject::Vehicle(VehicleRequest {
@@ -149,17 +149,22 @@ pub fn run(what: ScreenCommand, data: &Path) -> anyhow::Result<()> {
                 plate: a.plate,
                 plate_country: a.plate_country,
             });
-            screen_one(&a.caller, &subject, data)
+            screen_one(&a.caller, &subject, data, store)
         }
-        ScreenCommand::Manifest(a) => screen_manifest(&a, data),
+        ScreenCommand::Manifest(a) => screen_manifest(&a, data, store),
     }
 }
 
-fn screen_one(caller_args: &CallerArgs, subject: &Subject, data: &Path) -> anyhow::Result<()> {
+fn screen_one(
+    caller_args: &CallerArgs,
+    subject: &Subject,
+    data: &Path,
+    store: Option<&str>,
+) -> anyhow::Result<()> {
     let today = today(caller_args)?;
     // Check the request before loading anything: a typo should fail fast.
     check(subject, today)?;
-    let (engine, caller) = load(caller_args, data)?;
+    let (engine, caller) = load(caller_args, data, store)?;
     let screening = engine
         .screen_entry(&caller, subject, today)
         .map_err(|e| UsageError(e.to_string()))?;
@@ -192,7 +197,7 @@ enum Answer {
     Error(String),
 }
 
-fn screen_manifest(args: &ManifestArgs, data: &Path) -> anyhow::Result<()> {
+fn screen_manifest(args: &ManifestArgs, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     let today = today(&args.caller)?;
     let ManifestFormat::Jsonl = args.format;
     let reader: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
@@ -202,7 +207,7 @@ fn screen_manifest(args: &ManifestArgs, data: &Path) -> anyhow::Result<()> {
             .map_err(|e| UsageError(format!("{}: {e}", args.file.display())))?;
         Box::new(std::io::BufReader::new(file))
     };
-    let (engine, caller) = load(&args.caller, data)?;
+    let (engine, caller) = load(&args.caller, data, store)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     for (i, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("reading {}", args.file.display()))?;
@@ -245,26 +250,26 @@ fn today(args: &CallerArgs) -> anyhow::Result<Date> {
 }
 
 /// Opens the store, resolves the caller and builds the engine from the store's records.
-fn load(args: &CallerArgs, data: &Path) -> anyhow::Result<(Engine, Caller)> {
+fn load(args: &CallerArgs, data: &Path, store: Option<&str>) -> anyhow::Result<(Engine, Caller)> {
     let agency_id =
         AgencyId::parse(&args.agency).map_err(|e| UsageError(format!("--as: {}", e.rule)))?;
-    let store = SqliteStore::open(data)
-        .with_context(|| format!("opening the store in {}", data.display()))?;
+    let store = super::open_store(data, store)
+        .with_context(|| format!("opening the store {}", super::store_label(data, store)))?;
     let agency = store.agency(&agency_id)?.ok_or_else(|| {
         UsageError(format!(
             "--as: no agency {agency_id} in the store (see `portwatch ca agency`)"
         ))
     })?;
     let engine = Engine::new(Policy::new(&store.agencies()?));
-    let snapshot_seq = bulk_load(&engine, &store)?;
-    follow(&engine, &store, snapshot_seq)?;
+    let snapshot_seq = bulk_load(&engine, store.as_ref())?;
+    follow(&engine, store.as_ref(), snapshot_seq)?;
     Ok((engine, Caller::from_agency(&agency)))
 }
 
 /// Streams the active records of one snapshot into the engine (the store pushes, the engine
 /// pulls: a bounded channel between two threads keeps memory flat). Returns the snapshot's
 /// change-log position.
-fn bulk_load(engine: &Engine, store: &SqliteStore) -> anyhow::Result<u64> {
+fn bulk_load(engine: &Engine, store: &dyn Store) -> anyhow::Result<u64> {
     let (tx, rx) = mpsc::sync_channel::<Record>(8_192);
     std::thread::scope(|scope| {
         let scan = scope.spawn(move || store.for_each_active(&mut |r| drop(tx.send(r))));
@@ -276,7 +281,7 @@ fn bulk_load(engine: &Engine, store: &SqliteStore) -> anyhow::Result<u64> {
 }
 
 /// Applies the changes committed after the snapshot.
-fn follow(engine: &Engine, store: &SqliteStore, mut seq: u64) -> anyhow::Result<()> {
+fn follow(engine: &Engine, store: &dyn Store, mut seq: u64) -> anyhow::Result<()> {
     loop {
         let changes = store.changes_since(seq, 10_000)?;
         let Some(last) = changes.last() else {

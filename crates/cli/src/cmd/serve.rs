@@ -8,7 +8,6 @@ use std::time::Duration;
 use clap::Args;
 
 use portwatch_server::{Limits, ServerConfig, ServerTlsFiles};
-use portwatch_store::SqliteStore;
 
 use super::UsageError;
 
@@ -44,7 +43,7 @@ pub struct ServeArgs {
     timeout: u64,
 }
 
-pub fn run(args: ServeArgs, data: &Path) -> anyhow::Result<()> {
+pub fn run(args: ServeArgs, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     let tls = match (args.tls_cert, args.tls_key, args.client_ca) {
         (Some(cert), Some(key), Some(client_ca)) => Some(ServerTlsFiles {
             cert,
@@ -71,7 +70,8 @@ pub fn run(args: ServeArgs, data: &Path) -> anyhow::Result<()> {
         ..Limits::default()
     };
     init_logging();
-    let store = Arc::new(SqliteStore::open(data)?);
+    // The data directory keeps the server's files (revocation list, API keys) either way.
+    let store: Arc<dyn portwatch_store::Store> = Arc::from(super::open_store(data, store)?);
     let config = ServerConfig {
         listen: args.listen,
         tls,

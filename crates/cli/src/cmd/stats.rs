@@ -6,7 +6,7 @@ use std::path::Path;
 use clap::Args;
 
 use portwatch_model::{AgencyId, Database, RecordStatus};
-use portwatch_store::{SqliteStore, Store, StoreStats};
+use portwatch_store::StoreStats;
 
 use super::import::thousands;
 
@@ -27,12 +27,12 @@ Examples:
 Records are counted by their latest version: active records match in screening, cancelled
 ones are kept as history and never match. `versions` counts every version ever written.";
 
-pub fn run(args: StatsArgs, data: &Path) -> anyhow::Result<()> {
-    let stats = SqliteStore::open(data)?.stats()?;
+pub fn run(args: StatsArgs, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
+    let stats = super::open_store(data, store)?.stats()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&stats)?);
     } else {
-        print!("{}", table(&stats, data));
+        print!("{}", table(&stats, &super::store_label(data, store)));
     }
     Ok(())
 }
@@ -53,7 +53,7 @@ impl Counts {
     }
 }
 
-fn table(stats: &StoreStats, data: &Path) -> String {
+fn table(stats: &StoreStats, location: &str) -> String {
     let mut rows: BTreeMap<(Database, &AgencyId), Counts> = BTreeMap::new();
     let mut kinds: BTreeMap<Database, Counts> = Database::ALL
         .into_iter()
@@ -66,8 +66,7 @@ fn table(stats: &StoreStats, data: &Path) -> String {
         kinds.entry(c.database).or_default().add(c.status, c.count);
     }
     let mut out = format!(
-        "Store {} (schema version {})\n\n",
-        data.display(),
+        "Store {location} (schema version {})\n\n",
         stats.schema_version
     );
     let line = |kind: &str, owner: &str, c: &Counts| {
