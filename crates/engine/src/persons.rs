@@ -239,7 +239,7 @@ impl Default for PersonScorer {
             threshold: portwatch_names::DEFAULT_THRESHOLD,
             name_floor: portwatch_names::DEFAULT_THRESHOLD - 0.1,
             birth_date_agrees: 0.10,
-            birth_date_compatible: -0.10,
+            birth_date_compatible: -0.15,
             birth_date_slip: -0.26,
             birth_date_conflicts: -0.35,
             sex_conflicts: -0.20,
