@@ -97,11 +97,11 @@ impl QueryFingerprint {
 /// Builds an audit event for `caller` doing `action`.
 pub fn event(caller: &Caller, action: AuditAction) -> AuditEvent {
     AuditEvent {
-        at: time::OffsetDateTime::now_utc(),
+        at: caller.at,
         agency: caller.agency.id.clone(),
         actor: caller.actor.clone(),
         site: caller.site.clone(),
-        operation: None,
+        operation: caller.operation,
         action,
         search_id: None,
         query_fingerprint: None,

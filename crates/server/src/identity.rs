@@ -14,7 +14,8 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use portwatch_model::{Agency, AgencyId, AgencyKind, Role};
+use portwatch_model::{Agency, AgencyId, AgencyKind, Id, Role};
+use time::OffsetDateTime;
 
 use crate::pki::parse_role;
 use crate::problem::Problem;
@@ -40,9 +41,15 @@ pub struct Caller {
     pub actor: String,
     /// Granted roles, sorted.
     pub roles: Vec<Role>,
-    /// The checkpoint the request comes from (`X-Portwatch-Site`), for the audit trail.
+    /// The checkpoint the request comes from (`X-Portwatch-Site`, or the caller's site in the
+    /// operation it screens for), for the audit trail.
     pub site: Option<String>,
     pub credential: Credential,
+    /// When the request was received, by the server's [`crate::clock::Clock`]: every stamp the
+    /// request makes (audit entry, hits, deadlines) uses this one instant.
+    pub at: OffsetDateTime,
+    /// The operation the request's searches count for (see [`crate::operations::attribute`]).
+    pub operation: Option<Id>,
 }
 
 impl Caller {
@@ -103,12 +110,17 @@ pub async fn authenticate(
             return problem.into_response();
         }
     };
+    let asked_operation = presented.operation.clone();
     let caller = match resolve(&state, presented).await {
         Ok(caller) => caller,
         Err(problem) => {
             state.metrics.denied();
             return problem.into_response();
         }
+    };
+    let caller = match crate::operations::attribute(&state, caller, asked_operation).await {
+        Ok(caller) => caller,
+        Err(problem) => return problem.into_response(),
     };
     if let Err(retry_after) = state.rate.take(caller.agency_id()) {
         state.metrics.rate_limited();
@@ -129,6 +141,7 @@ pub async fn authenticate(
 /// The credentials a request carries, read before any await (a request is not `Sync`).
 struct Presented {
     site: Option<String>,
+    operation: Option<String>,
     token: Option<String>,
     peer: Option<Arc<PeerCertificate>>,
 }
@@ -137,6 +150,7 @@ impl Presented {
     fn from_request(req: &Request) -> Result<Presented, Problem> {
         Ok(Presented {
             site: site_header(req)?,
+            operation: operation_header(req)?,
             token: bearer_token(req)?.map(str::to_string),
             peer: req
                 .extensions()
@@ -147,7 +161,9 @@ impl Presented {
 }
 
 async fn resolve(state: &AppState, presented: Presented) -> Result<Caller, Problem> {
-    let Presented { site, token, peer } = presented;
+    let Presented {
+        site, token, peer, ..
+    } = presented;
     if let Some(token) = token {
         let key = state
             .keys
@@ -167,6 +183,8 @@ async fn resolve(state: &AppState, presented: Presented) -> Result<Caller, Probl
             roles,
             site,
             credential: Credential::ApiKey,
+            at: state.clock.now(),
+            operation: None,
         });
     }
     let peer = peer.ok_or_else(|| {
@@ -194,6 +212,8 @@ async fn resolve(state: &AppState, presented: Presented) -> Result<Caller, Probl
         roles,
         site,
         credential: Credential::ClientCertificate,
+        at: state.clock.now(),
+        operation: None,
     })
 }
 
@@ -210,6 +230,28 @@ fn bearer_token(req: &Request) -> Result<Option<&str>, Problem> {
             "the Authorization header must be `Bearer <API key>`",
         )),
     }
+}
+
+/// The header a caller uses to name the operation (its code) its searches count for; without
+/// it, a border post screening at a site of a running operation counts for that operation.
+pub const OPERATION_HEADER: &str = "x-portwatch-operation";
+
+fn operation_header(req: &Request) -> Result<Option<String>, Problem> {
+    let Some(value) = req.headers().get(OPERATION_HEADER) else {
+        return Ok(None);
+    };
+    let text = value.to_str().ok().map(str::trim).unwrap_or("");
+    let valid = (2..=32).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    if !valid {
+        return Err(Problem::bad_field(
+            "X-Portwatch-Operation",
+            "must be an operation code: 2-32 upper-case letters, digits or '-' (e.g. NEPTUNE-II)",
+        ));
+    }
+    Ok(Some(text.to_string()))
 }
 
 /// The header a checkpoint uses to say where it screens from.

@@ -20,6 +20,7 @@ use tower::ServiceExt;
 
 use portwatch_store::Store;
 
+use crate::clock::Clock;
 use crate::identity::ConnectionPeer;
 use crate::limits::Limits;
 use crate::state::AppState;
@@ -37,6 +38,11 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// The data directory (API keys, fingerprint key, revocation list).
     pub data: PathBuf,
+    /// Where timestamps come from: [`Clock::real`] except in `portwatch demo`.
+    pub clock: Clock,
+    /// A second listener on the same server, plain HTTP on a loopback address: the web console
+    /// for the people at the machine that runs a mutual-TLS server.
+    pub console_listen: Option<SocketAddr>,
 }
 
 /// Why a server did not start.
@@ -63,21 +69,27 @@ pub enum StartError {
 pub struct RunningServer {
     /// The address it listens on (with the real port when 0 was asked for).
     pub local_addr: SocketAddr,
+    /// The plain-HTTP loopback listener's address, when one was asked for.
+    pub console_addr: Option<SocketAddr>,
     pub state: Arc<AppState>,
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl RunningServer {
     /// Stops accepting connections and waits for the accept loop to end.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        for task in self.tasks {
+            let _ = task.await;
+        }
     }
 
     /// Waits until the accept loop ends (it runs until [`RunningServer::shutdown`]).
     pub async fn wait(self) {
-        let _ = self.task.await;
+        for task in self.tasks {
+            let _ = task.await;
+        }
     }
 }
 
@@ -91,6 +103,9 @@ pub async fn start(
             addr: config.listen,
         });
     }
+    if let Some(addr) = config.console_listen.filter(|a| !a.ip().is_loopback()) {
+        return Err(StartError::PlainHttpNotLoopback { addr });
+    }
     let acceptor = match &config.tls {
         Some(files) => Some(TlsAcceptor::from(server_config(files)?)),
         None => None,
@@ -99,34 +114,52 @@ pub async fn start(
         store,
         config.data.clone(),
         config.limits.clone(),
+        config.clock.clone(),
     )?);
     crate::engine_link::start_following(state.clone());
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| StartError::Bind {
-            addr: config.listen,
-            source,
-        })?;
-    let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
-        addr: config.listen,
-        source,
-    })?;
+    let (listener, local_addr) = bind(config.listen).await?;
+    let console = match config.console_listen {
+        Some(addr) => Some(bind(addr).await?),
+        None => None,
+    };
     let router = crate::api::router(state.clone());
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(accept_loop(
+    let mut tasks = vec![tokio::spawn(accept_loop(
         listener,
         acceptor,
-        router,
+        router.clone(),
         state.clone(),
-        stopped,
-    ));
+        stopped.clone(),
+    ))];
     tracing::info!(%local_addr, tls = config.tls.is_some(), "portwatch is listening");
+    let console_addr = console.map(|(listener, addr)| {
+        tasks.push(tokio::spawn(accept_loop(
+            listener,
+            None,
+            router,
+            state.clone(),
+            stopped,
+        )));
+        tracing::info!(%addr, "the console listens on plain HTTP (loopback)");
+        addr
+    });
     Ok(RunningServer {
         local_addr,
+        console_addr,
         state,
         stop,
-        task,
+        tasks,
     })
+}
+
+async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), StartError> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    Ok((listener, local))
 }
 
 async fn accept_loop(

@@ -5,15 +5,17 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, Notify};
 
 use portwatch_engine::{Engine, Policy};
-use portwatch_model::{Agency, AgencyId, Hit, Record};
+use portwatch_model::{Agency, AgencyId, Hit, Operation, Record};
 use portwatch_store::{Store, StoreError};
 
 use crate::apikeys::ApiKeys;
 use crate::audit::{AuditLog, FingerprintKey};
+use crate::clock::Clock;
 use crate::limits::{Limits, RateLimiter};
 use crate::metrics::Metrics;
 use crate::problem::Problem;
@@ -40,11 +42,24 @@ pub struct AppState {
     ready: AtomicBool,
     /// Woken after every record write, so the engine follows the change log at once.
     pub changes: Notify,
+    /// Where every timestamp comes from (see [`crate::clock`]).
+    pub clock: Clock,
+    /// The operations, read again from the store when older than [`OPERATIONS_TTL`] (another
+    /// node may have created one) or when this node changed one.
+    operations: RwLock<Option<(Instant, Arc<Vec<Operation>>)>>,
 }
+
+/// How long the cached list of operations is trusted.
+const OPERATIONS_TTL: Duration = Duration::from_secs(5);
 
 impl AppState {
     /// Builds the state over an open store in data directory `data`.
-    pub fn new(store: Arc<dyn Store>, data: PathBuf, limits: Limits) -> anyhow::Result<AppState> {
+    pub fn new(
+        store: Arc<dyn Store>,
+        data: PathBuf,
+        limits: Limits,
+        clock: Clock,
+    ) -> anyhow::Result<AppState> {
         let directory = store.agencies()?;
         let policy = Policy::new(&directory);
         let agencies = directory.into_iter().map(|a| (a.id.clone(), a)).collect();
@@ -64,6 +79,8 @@ impl AppState {
             agencies: RwLock::new(agencies),
             ready: AtomicBool::new(false),
             changes: Notify::new(),
+            clock,
+            operations: RwLock::new(None),
         })
     }
 
@@ -153,5 +170,23 @@ impl AppState {
         for hit in hits {
             let _ = self.alerts.send(Arc::new(hit.clone()));
         }
+    }
+
+    /// Every operation, from a cache at most [`OPERATIONS_TTL`] old.
+    pub async fn operations(&self) -> Result<Arc<Vec<Operation>>, Problem> {
+        if let Some((at, ops)) = &*self.operations.read().unwrap_or_else(|p| p.into_inner()) {
+            if at.elapsed() < OPERATIONS_TTL {
+                return Ok(ops.clone());
+            }
+        }
+        let ops = Arc::new(self.with_store(|s| s.operations()).await?);
+        *self.operations.write().unwrap_or_else(|p| p.into_inner()) =
+            Some((Instant::now(), ops.clone()));
+        Ok(ops)
+    }
+
+    /// Forgets the cached operations after this node changed one.
+    pub fn operations_changed(&self) {
+        *self.operations.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }

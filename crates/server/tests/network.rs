@@ -93,6 +93,8 @@ async fn plain_http_is_refused_off_loopback() {
         tls: None,
         limits: Limits::default(),
         data: dir.path().to_path_buf(),
+        clock: portwatch_server::Clock::real(),
+        console_listen: None,
     };
     let err = portwatch_server::start(store, config).await.err().unwrap();
     assert!(err.to_string().contains("loopback"), "{err}");

@@ -68,6 +68,8 @@ async fn node(store: Arc<dyn Store>, data: &std::path::Path) -> RunningServer {
         }),
         limits: Limits::default(),
         data: data.to_path_buf(),
+        clock: portwatch_server::Clock::real(),
+        console_listen: None,
     };
     portwatch_server::start(store, config).await.unwrap()
 }

@@ -165,6 +165,8 @@ async fn setup(args: &HttpBench) -> anyhow::Result<Bench> {
         }),
         limits,
         data: data.clone(),
+        clock: portwatch_server::Clock::real(),
+        console_listen: None,
     };
     let server = portwatch_server::start(store, config).await?;
     while !server.state.is_ready() {

@@ -77,6 +77,8 @@ pub fn run(args: ServeArgs, data: &Path, store: Option<&str>) -> anyhow::Result<
         tls,
         limits,
         data: data.to_path_buf(),
+        clock: portwatch_server::Clock::real(),
+        console_listen: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

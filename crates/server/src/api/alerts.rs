@@ -15,7 +15,6 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use futures_util::StreamExt;
-use time::OffsetDateTime;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -56,7 +55,7 @@ pub async fn stream(
         let _alive = &guard;
         let event = match item {
             Ok(hit) if alert_goes_to(&caller, &hit) => {
-                let view = HitView::of((*hit).clone(), true, OffsetDateTime::now_utc());
+                let view = HitView::of((*hit).clone(), true, state.clock.now());
                 Event::default()
                     .event("hit")
                     .id(hit.id.to_string())

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use portwatch_model::{ActionTaken, AuditAction, FollowUpState, Hit, Id, Role};
 use portwatch_store::{FollowUp, HitFilter};
@@ -103,7 +102,7 @@ pub async fn list(
     let next_cursor = (page.len() == limit)
         .then(|| page.last().map(|h| h.id))
         .flatten();
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let mut items = Vec::with_capacity(page.len());
     for hit in page {
         if params.overdue && !hit.is_overdue(now) {
@@ -167,7 +166,7 @@ pub async fn read(
     let visible = record_visible(&state, &caller, &hit).await?;
     Ok(super::json(
         StatusCode::OK,
-        &HitView::of(hit, visible, OffsetDateTime::now_utc()),
+        &HitView::of(hit, visible, state.clock.now()),
     ))
 }
 
@@ -230,7 +229,7 @@ pub async fn follow_up(
     };
     let updated = apply(&state, &caller, hit.id, change).await?;
     state.publish_hits(std::slice::from_ref(&updated));
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     // Answered after the deadline: say so, the answer still stands.
     let late = now > updated.deadline;
     Ok(super::json(
@@ -274,7 +273,7 @@ pub async fn action_taken(
     let visible = record_visible(&state, &caller, &updated).await?;
     Ok(super::json(
         StatusCode::OK,
-        &HitView::of(updated, visible, OffsetDateTime::now_utc()),
+        &HitView::of(updated, visible, state.clock.now()),
     ))
 }
 

@@ -8,7 +8,6 @@ use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use portwatch_model::{AuditAction, Id, Record, Role};
 use portwatch_store::PutOutcome;
@@ -65,7 +64,7 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let content = record_content(body)?;
     check_writer(&caller, &content.owner)?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let outcome = state
         .with_store(move |s| s.put_records(std::slice::from_ref(&content), now))
         .await?
@@ -122,7 +121,7 @@ pub async fn update(
             "a record's owner cannot change; cancel it and let the new owner create it",
         ));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let expected = params.expected_version;
     let record = state
         .with_store(move |s| s.update_record(id, expected, content, now))
@@ -144,7 +143,7 @@ pub async fn cancel(
     let current = existing(&state, id).await?;
     check_writer(&caller, &current.content.owner)?;
     let by = caller.agency_id().clone();
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let record = state
         .with_store(move |s| s.cancel_record(id, &by, now))
         .await?;

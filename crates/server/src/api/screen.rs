@@ -76,7 +76,7 @@ fn hits_of(matches: &[Match], caller: &Caller, search_id: Id, at: OffsetDateTime
             record_version: m.record_version,
             owner: m.policy.owner.clone(),
             agency: caller.agency.id.clone(),
-            operation: None,
+            operation: caller.operation,
             site: caller.site.clone(),
             match_kind: m.match_kind,
             score: m.score,
@@ -157,11 +157,10 @@ async fn search(
 ) -> Result<Response, Problem> {
     may_screen(&state, &caller)?;
     let action = action_of(&subject);
-    let today = OffsetDateTime::now_utc().date();
-    let matches = match_subject(&state, &subject, today).map_err(request_problem)?;
+    let at = caller.at;
+    let matches = match_subject(&state, &subject, at.date()).map_err(request_problem)?;
     let canonical = serde_json::to_vec(&subject).map_err(Problem::internal)?;
     let search_id = new_search_id();
-    let at = OffsetDateTime::now_utc();
     let engine_caller = policy::Caller::from_agency(&caller.agency);
     let screened = screen_matches(&state, &caller, &engine_caller, matches, search_id, at);
     let mut e = event(&caller, action);
@@ -275,8 +274,8 @@ fn screen_batch(
     run: &mut ManifestRun,
     lines: Vec<(u64, Vec<u8>)>,
 ) -> Vec<u8> {
-    let today = OffsetDateTime::now_utc().date();
-    let at = OffsetDateTime::now_utc();
+    let at = state.clock.now();
+    let today = at.date();
     let mut out = Vec::with_capacity(lines.len() * 32);
     for (number, raw) in lines {
         run.fingerprint.update(&raw);

@@ -107,6 +107,8 @@ pub async fn network_with(limits: Limits) -> Network {
         }),
         limits,
         data,
+        clock: portwatch_server::Clock::real(),
+        console_listen: None,
     };
     let running = portwatch_server::start(store.clone(), config)
         .await
