@@ -92,6 +92,19 @@ impl Problem {
         p
     }
 
+    /// 422: the request is well-formed JSON, but a field's content breaks a rule of its
+    /// standard (an MRZ line of the wrong length, a character outside the MRZ alphabet).
+    pub fn unprocessable(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unprocessable",
+            "Unprocessable content",
+            detail,
+        );
+        p.field = Some(field.into()).filter(|f: &String| !f.is_empty());
+        p
+    }
+
     /// 400 without a particular field.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Problem::new(

@@ -119,13 +119,18 @@ impl CheckField {
     }
 }
 
-/// One check digit: what the data says it must be, and what the MRZ holds.
+/// One check digit: what the data says it must be, what the MRZ holds, and where it sits (so
+/// that a form can point at the digit that fails).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub field: CheckField,
     pub expected: char,
     pub found: char,
     pub valid: bool,
+    /// 1-based line of the check digit.
+    pub line: usize,
+    /// 1-based position of the check digit in its line.
+    pub position: usize,
 }
 
 /// A parsed MRZ. Text fields have their trailing fillers removed; names have `<` read as
@@ -372,32 +377,35 @@ fn coverage(layout: &Layout, flat: &[u8], field: CheckField) -> Vec<std::ops::Ra
 fn checks(layout: &Layout, flat: &[u8]) -> Vec<Check> {
     let number = document_number(layout, flat);
     let mut out = Vec::with_capacity(5);
-    let mut push = |field, expected: u8, found: u8, empty_allowed: bool| {
+    let mut push = |field, expected: u8, at: usize, empty_allowed: bool| {
+        let found = flat[at];
         let valid = expected == found || (empty_allowed && found == b'<');
         out.push(Check {
             field,
             expected: char::from(expected),
             found: char::from(found),
             valid,
+            line: at / layout.line_len + 1,
+            position: at % layout.line_len + 1,
         });
     };
     let over = |range: std::ops::Range<usize>| check_digit::compute(&flat[range]);
     push(
         CheckField::DocumentNumber,
         check_digit::compute_spans(flat, &number.spans),
-        flat[number.check_at],
+        number.check_at,
         false,
     );
     push(
         CheckField::BirthDate,
         over(layout.birth_date.clone()),
-        flat[layout.birth_date_check],
+        layout.birth_date_check,
         false,
     );
     push(
         CheckField::ExpiryDate,
         over(layout.expiry_date.clone()),
-        flat[layout.expiry_date_check],
+        layout.expiry_date_check,
         false,
     );
     if let Some(at) = layout.optional_data_check {
@@ -406,7 +414,7 @@ fn checks(layout: &Layout, flat: &[u8]) -> Vec<Check> {
         push(
             CheckField::OptionalData,
             over(layout.optional_data.clone()),
-            flat[at],
+            at,
             empty,
         );
     }
@@ -414,7 +422,7 @@ fn checks(layout: &Layout, flat: &[u8]) -> Vec<Check> {
         push(
             CheckField::Composite,
             check_digit::compute_spans(flat, spans),
-            flat[at],
+            at,
             false,
         );
     }

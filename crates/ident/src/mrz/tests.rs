@@ -132,6 +132,10 @@ fn td1_long_document_number_continues_in_optional_data() {
     assert!(mrz.valid, "{mrz:?}"); // composite 2, as in the standard
     assert_eq!(mrz.checks[0].found, '9');
     assert_eq!(mrz.checks[0].expected, '9');
+    // The check digit moved into the optional data: line 1, position 19 (after "734").
+    assert_eq!((mrz.checks[0].line, mrz.checks[0].position), (1, 19));
+    let composite = mrz.checks.last().unwrap();
+    assert_eq!((composite.line, composite.position), (2, 30));
     assert_eq!(
         (mrz.surname.as_str(), mrz.given_names.as_str()),
         ("STEVENSON", "PETER JOHN")

@@ -9,6 +9,7 @@ mod agencies;
 mod alerts;
 mod audit;
 mod hits;
+mod ident;
 mod records;
 mod screen;
 mod system;
@@ -51,6 +52,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/audit/verify", post(audit::verify))
         .route("/stats", get(audit::stats))
         .route("/whoami", get(agencies::whoami))
+        .route("/ident/mrz", post(ident::mrz))
         .route("/screen/document", post(screen::document))
         .route("/screen/vehicle", post(screen::vehicle))
         .route("/screen/traveller", post(screen::traveller))
