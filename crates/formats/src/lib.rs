@@ -7,6 +7,9 @@
 pub mod countries;
 pub mod ftm;
 pub mod lists;
+pub mod manifest;
+pub mod manifest_csv;
 pub mod native;
 pub mod ofac;
+pub mod paxlst;
 pub mod un;
