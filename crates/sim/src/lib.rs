@@ -15,10 +15,14 @@
 //!   terrorist fighters.
 //! * Queries with known answers ([`queries`]): planted variants of listed persons, stolen
 //!   documents and vehicles, and clean travellers who must not hit.
+//! * The traffic of a seaport operation like Neptune II ([`traffic`]): ferries at seven ports,
+//!   every traveller and vehicle screened in time order, planted subjects among them, and the
+//!   owner NCBs' answers to hits.
 
 pub mod ids;
 pub mod names;
 pub mod queries;
+pub mod traffic;
 pub mod world;
 
 pub use queries::{DocumentFields, Query, Subject, TravellerFields, Variation, VehicleFields};

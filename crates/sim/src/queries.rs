@@ -30,6 +30,8 @@ pub enum Variation {
     DocumentOcrError,
     PlateRespaced,
     VinOcrError,
+    /// Presented as filed: the exact document number, plate or VIN of the record.
+    Exact,
     Clean,
 }
 
@@ -132,6 +134,18 @@ impl World {
             return None;
         }
         let i = rng.random_range(0..self.config.persons);
+        Some(self.person_variant(i, variation, rng, reference))
+    }
+
+    /// Person `i` as a checkpoint sees the traveller: varied by `variation` (one of the name
+    /// and date-of-birth variations), holding a clean passport with its MRZ.
+    pub(crate) fn person_variant(
+        &self,
+        i: u64,
+        variation: Variation,
+        rng: &mut ChaCha8Rng,
+        reference: String,
+    ) -> Query {
         let s = self.person_sketch(&mut self.rng(1, i));
         let (mut variation, mut birth) = (variation, s.birth_date());
         let name = match variation {
@@ -154,13 +168,13 @@ impl World {
             }
         };
         let traveller = self.traveller(rng, name, birth, &s.nationality_str(), s.sex_str());
-        Some(Query {
+        Query {
             reference,
             mrz: traveller.1,
             subject: Subject::Traveller(traveller.0),
             variation,
             expected: Some((Database::Persons, self.person_id(i))),
-        })
+        }
     }
 
     /// Traveller fields and the MRZ of a clean passport of `nationality`.
@@ -173,15 +187,29 @@ impl World {
         sex: &str,
     ) -> (TravellerFields, Option<[String; 2]>) {
         let number = clean_number(rng);
+        self.traveller_with_document(name, birth, nationality, sex, number, nationality)
+    }
+
+    /// Traveller fields and the TD3 MRZ (valid check digits) of a passport numbered `number`
+    /// issued by `issuing_state`; `birth` is `YYYY-MM-DD`.
+    pub(crate) fn traveller_with_document(
+        &self,
+        name: String,
+        birth: String,
+        nationality: &str,
+        sex: &str,
+        number: String,
+        issuing_state: &str,
+    ) -> (TravellerFields, Option<[String; 2]>) {
         let mut words: Vec<String> = name.split(' ').map(mrz_word).collect();
         let surname = words.pop().unwrap_or_default();
         let yymmdd = format!("{}{}{}", &birth[2..4], &birth[5..7], &birth[8..10]);
         let mrz = ids::td3_mrz(
-            nationality,
+            icao_code(issuing_state),
             &surname,
             &words.join(" "),
             &number,
-            nationality,
+            icao_code(nationality),
             &yymmdd,
             sex.chars().next().unwrap_or('<'),
             "301231",
@@ -193,7 +221,7 @@ impl World {
                 sex: Some(sex.to_string()),
                 nationality: Some(nationality.to_string()),
                 document_number: Some(number),
-                issuing_state: Some(nationality.to_string()),
+                issuing_state: Some(issuing_state.to_string()),
             },
             Some(mrz),
         )
@@ -230,6 +258,18 @@ impl World {
             return None;
         }
         let i = rng.random_range(0..self.config.vehicles);
+        self.vehicle_variant(i, variation, rng, reference)
+    }
+
+    /// Vehicle `i` as a checkpoint reads it: its plate typed with other spacing
+    /// ([`Variation::PlateRespaced`], when it has a plate) or its VIN with an OCR look-alike.
+    pub(crate) fn vehicle_variant(
+        &self,
+        i: u64,
+        variation: Variation,
+        rng: &mut ChaCha8Rng,
+        reference: String,
+    ) -> Option<Query> {
         let record = self.vehicle(i);
         let RecordBody::Vehicle(v) = &record.content.body else {
             return None;
@@ -273,24 +313,7 @@ impl World {
                 plate: None,
                 plate_country: None,
             }),
-            _ => {
-                let s = self.person_sketch(&mut rng);
-                let name = s.name_with(s.spelling, true);
-                let (fields, mrz) = self.traveller(
-                    &mut rng,
-                    name,
-                    s.birth_date(),
-                    &s.nationality_str(),
-                    s.sex_str(),
-                );
-                return Query {
-                    reference,
-                    subject: Subject::Traveller(fields),
-                    variation: Variation::Clean,
-                    expected: None,
-                    mrz,
-                };
-            }
+            _ => return self.clean_traveller(&mut rng, reference),
         };
         Query {
             reference,
@@ -302,12 +325,30 @@ impl World {
     }
 }
 
+impl World {
+    /// A clean traveller drawn with `rng`: a person of the world's distributions holding a
+    /// clean passport (a number no stolen or listed document has), with its MRZ.
+    pub(crate) fn clean_traveller(&self, rng: &mut ChaCha8Rng, reference: String) -> Query {
+        let s = self.person_sketch(rng);
+        let name = s.name_with(s.spelling, true);
+        let (fields, mrz) =
+            self.traveller(rng, name, s.birth_date(), &s.nationality_str(), s.sex_str());
+        Query {
+            reference,
+            subject: Subject::Traveller(fields),
+            variation: Variation::Clean,
+            expected: None,
+            mrz,
+        }
+    }
+}
+
 impl crate::world::PersonSketch {
-    fn nationality_str(&self) -> String {
+    pub(crate) fn nationality_str(&self) -> String {
         self.nationality.to_string()
     }
 
-    fn sex_str(&self) -> &'static str {
+    pub(crate) fn sex_str(&self) -> &'static str {
         match self.sex {
             portwatch_model::Sex::Male => "M",
             portwatch_model::Sex::Female => "F",
@@ -366,7 +407,7 @@ fn slipped((y, m, d): (u16, u8, u8)) -> String {
 }
 
 /// One character replaced by its OCR look-alike (0→O, 1→I, 5→S, 8→B, O→0 …), when there is one.
-fn ocr_error(text: &str, rng: &mut ChaCha8Rng) -> String {
+pub(crate) fn ocr_error(text: &str, rng: &mut ChaCha8Rng) -> String {
     let mut chars: Vec<char> = text.chars().collect();
     let candidates: Vec<usize> = (0..chars.len())
         .filter(|&i| look_alike(chars[i]).is_some())
@@ -411,6 +452,16 @@ fn respaced(plate: &str, rng: &mut ChaCha8Rng) -> String {
         out = out.to_lowercase();
     }
     out
+}
+
+/// The ICAO 9303 code an MRZ writes for a country: the ISO alpha-3 code, except `D` for
+/// Germany and `RKS` for Kosovo (`XKX` is not an ICAO code).
+fn icao_code(iso: &str) -> &str {
+    match iso {
+        "DEU" => "D",
+        "XKX" => "RKS",
+        other => other,
+    }
 }
 
 /// A name word as the MRZ writes it: A–Z only.
