@@ -26,4 +26,8 @@ pub mod traffic;
 pub mod world;
 
 pub use queries::{DocumentFields, Query, Subject, TravellerFields, Variation, VehicleFields};
+pub use traffic::{
+    Crossing, Decision, HitFacts, LeadPlan, OwnerResponse, Planted, PlantedKind, Port, Sailing,
+    Traffic, TrafficConfig, NEPTUNE_PORTS,
+};
 pub use world::{ncb_of, world_today, World, WorldConfig};
