@@ -1,6 +1,6 @@
 //! Name similarity: the best order-free alignment of two token lists, scored by weight.
 //!
-//! 1. **Token similarity** ([`token_similarity`]) walks a ladder and stops at the first rung
+//! 1. **Token similarity** ([`form_similarity`]) walks a ladder and stops at the first rung
 //!    that holds: equal plain forms (exact, 1); equal up to an ICAO Table A alternative (1);
 //!    numbers compare only exactly; an initial against a word with that first letter; tokens
 //!    of a vowelless script compare their consonant skeletons; equal phonetic forms (the
@@ -8,7 +8,9 @@
 //!    forms (with swaps of adjacent letters as one edit), relative to the token's length.
 //!    Tokens of syllabic scripts (Han, Hangul, Kana) are compared in their script when both
 //!    are; in an Arabic nasab chain a token of the person's own name never aligns with a
-//!    forebear's ("Salman bin Muhammad" is not "Muhammad bin Salman").
+//!    forebear's ("Salman bin Muhammad" is not "Muhammad bin Salman"), except a family name
+//!    moved from one end of the name to the other ("Adel Ould Kamel Imane" / "Imane Adel Ould
+//!    Kamel").
 //!    Titles, particles and legal forms only ever match exactly.
 //! 2. **Joined and split tokens**: two adjacent tokens on one side equal to one token on the
 //!    other, plainly or phonetically, align as one pair (Abdel Kader / Abdelkader).
@@ -340,7 +342,11 @@ fn align(a: &PreparedName, b: &PreparedName, params: &Params) -> Alignment {
     let mut best_b = [0.0f64; MAX_TOKENS];
     for (i, ta) in a.tokens.iter().enumerate() {
         for (j, tb) in b.tokens.iter().enumerate() {
-            let mut s = token_similarity(ta, tb, params);
+            let mut s = if roles_conflict(ta, tb) && !is_rotation(a, b, i, j) {
+                (0.0, MatchKind::Fuzzy)
+            } else {
+                form_similarity(ta, tb, params)
+            };
             if s.0 < params.min_pair_sim {
                 s.0 = 0.0;
             }
@@ -491,16 +497,35 @@ fn join_pairs(
     }
 }
 
-/// Similarity of two tokens in 0..=1 and how it was found (see the module documentation).
-pub(crate) fn token_similarity(
-    a: &PreparedToken,
-    b: &PreparedToken,
-    params: &Params,
-) -> (f64, MatchKind) {
+/// One token is of the person's own name and the other of a forebear's (see
+/// [`PreparedToken::role`]).
+fn roles_conflict(a: &PreparedToken, b: &PreparedToken) -> bool {
+    a.role != 0 && b.role != 0 && a.role != b.role
+}
+
+/// Token `i` of `a` is the last of its name and `j` the first of `b`, or the reverse, and
+/// neither stands next to a bin/bint: a family name moved from one end to the other ("Adel
+/// Ould Kamel Imane" written "Imane Adel Ould Kamel"). Such a token keeps its identity across
+/// a nasab chain; the person's and the father's names on either side of "bin" do not
+/// ("Salman bin Muhammad" / "Muhammad bin Salman").
+fn is_rotation(a: &PreparedName, b: &PreparedName, i: usize, j: usize) -> bool {
+    let (n, m) = (a.tokens.len(), b.tokens.len());
+    let ends = (i + 1 == n && j == 0) || (i == 0 && j + 1 == m);
+    ends && !next_to_bin(a, i) && !next_to_bin(b, j)
+}
+
+fn next_to_bin(name: &PreparedName, i: usize) -> bool {
+    let is_bin = |k: usize| {
+        name.tokens
+            .get(k)
+            .is_some_and(|t| matches!(&*t.plain, "bin" | "bint"))
+    };
+    (i > 0 && is_bin(i - 1)) || is_bin(i + 1)
+}
+
+/// Similarity of two tokens' forms, whatever their roles.
+fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f64, MatchKind) {
     const NONE: (f64, MatchKind) = (0.0, MatchKind::Fuzzy);
-    if a.role != 0 && b.role != 0 && a.role != b.role {
-        return NONE;
-    }
     if a.plain_hash == b.plain_hash {
         if a.syllabic && b.syllabic && a.original != b.original {
             return syllabic_similarity(a, b, params);

@@ -67,6 +67,13 @@ fn order_free_alignment() {
 #[test]
 fn nasab_order_is_kept() {
     different("Salman bin Muhammad al-Rawi", "Muhammad bin Salman al-Rawi");
+    different("Salman bin Muhammad", "Muhammad bin Salman");
+}
+
+#[test]
+fn a_family_name_moved_to_the_other_end_of_a_nasab_chain_still_aligns() {
+    same("Adel Ould Kamel Imane", "Imane Adel Ould Kamel");
+    same("Youssef Ben Ali Haddad", "Haddad Youssef Ben Ali");
 }
 
 #[test]
