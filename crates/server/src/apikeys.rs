@@ -212,6 +212,21 @@ impl ApiKeys {
         Ok(info)
     }
 
+    /// The identity of the key with id `id` while it is not revoked (a console session
+    /// signed in with it checks this on every request).
+    pub fn active(&self, id: &str) -> Result<Option<KeyIdentity>> {
+        Ok(self
+            .entries()?
+            .iter()
+            .find(|e| e.id == id && e.revoked_at.is_none())
+            .map(|e| KeyIdentity {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                agency: e.agency.clone(),
+                roles: e.roles.clone(),
+            }))
+    }
+
     /// The identity of a bearer token, or `None` for an unknown, malformed or revoked key.
     pub fn verify(&self, token: &str) -> Result<Option<KeyIdentity>> {
         let Some((id, secret)) = token

@@ -6,6 +6,11 @@
 //! kind ([`AgencyKind::allowed_roles`]): a border post's certificate that claims `admin` still
 //! only screens. An API key, when sent, wins over the certificate: a console user on a shared
 //! checkpoint terminal acts with their own, usually narrower, key.
+//!
+//! The web console signs in with an API key once and then sends the `pw_session` cookie
+//! ([`crate::console`]): the cookie counts like the key it was opened with (it wins over the
+//! certificate too), and any request but GET and HEAD made with it must carry the session's
+//! `X-CSRF-Token`.
 
 use std::sync::Arc;
 
@@ -17,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use portwatch_model::{Agency, AgencyId, AgencyKind, Id, Role};
 use time::OffsetDateTime;
 
+use crate::console::{session_caller, PresentedSession};
 use crate::pki::parse_role;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -31,6 +37,8 @@ pub struct ConnectionPeer(pub Option<Arc<PeerCertificate>>);
 pub enum Credential {
     ClientCertificate,
     ApiKey,
+    /// A console session cookie, opened with an API key.
+    Session,
 }
 
 /// An authenticated caller.
@@ -143,6 +151,7 @@ struct Presented {
     site: Option<String>,
     operation: Option<String>,
     token: Option<String>,
+    session: Option<PresentedSession>,
     peer: Option<Arc<PeerCertificate>>,
 }
 
@@ -152,6 +161,7 @@ impl Presented {
             site: site_header(req)?,
             operation: operation_header(req)?,
             token: bearer_token(req)?.map(str::to_string),
+            session: PresentedSession::from_request(req),
             peer: req
                 .extensions()
                 .get::<ConnectionPeer>()
@@ -162,7 +172,11 @@ impl Presented {
 
 async fn resolve(state: &AppState, presented: Presented) -> Result<Caller, Problem> {
     let Presented {
-        site, token, peer, ..
+        site,
+        token,
+        session,
+        peer,
+        ..
     } = presented;
     if let Some(token) = token {
         let key = state
@@ -187,6 +201,18 @@ async fn resolve(state: &AppState, presented: Presented) -> Result<Caller, Probl
             operation: None,
         });
     }
+    let mut session_refused = None;
+    if let Some(session) = session {
+        match session_caller(state, &session, site.clone()).await? {
+            Ok(caller) => return Ok(caller),
+            Err(refused) => session_refused = Some(refused),
+        }
+    }
+    let peer = match (peer, session_refused) {
+        (Some(peer), _) => Some(peer),
+        (None, Some(refused)) => return Err(refused),
+        (None, None) => None,
+    };
     let peer = peer.ok_or_else(|| {
         Problem::unauthenticated(
             "present a client certificate (mutual TLS) or an API key \

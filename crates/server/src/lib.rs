@@ -11,7 +11,8 @@
 //!   fingerprints instead of queries.
 //! - [`limits`], [`metrics`], [`problem`]: body sizes, rate limits and timeouts; Prometheus
 //!   counters; RFC 9457 problem documents for every error.
-//! - [`server`]: the accept loop; [`api`]: the routes.
+//! - [`server`]: the accept loop; [`api`]: the routes; [`console`]: the web console and its
+//!   sign-in sessions.
 //!
 //! Secrets (keys, API key secrets) and query contents are never written to the log output.
 
@@ -21,6 +22,7 @@ pub mod apikeys;
 pub mod audit;
 pub mod client;
 pub mod clock;
+pub mod console;
 pub mod engine_link;
 pub mod identity;
 pub mod limits;

@@ -203,7 +203,7 @@ async fn connection(
     state: Arc<AppState>,
 ) {
     let Some(acceptor) = acceptor else {
-        serve(TokioIo::new(tcp), router, ConnectionPeer(None)).await;
+        serve(TokioIo::new(tcp), router, ConnectionPeer(None), false).await;
         return;
     };
     let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
@@ -226,15 +226,16 @@ async fn connection(
         .and_then(|chain| chain.first())
         .and_then(peer_certificate)
         .map(Arc::new);
-    serve(TokioIo::new(tls), router, ConnectionPeer(peer)).await;
+    serve(TokioIo::new(tls), router, ConnectionPeer(peer), true).await;
 }
 
-async fn serve<IO>(io: TokioIo<IO>, router: axum::Router, peer: ConnectionPeer)
+async fn serve<IO>(io: TokioIo<IO>, router: axum::Router, peer: ConnectionPeer, tls: bool)
 where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(peer.clone());
+        req.extensions_mut().insert(crate::console::OverTls(tls));
         router.clone().oneshot(req)
     });
     let result = hyper::server::conn::http1::Builder::new()

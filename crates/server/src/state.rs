@@ -28,6 +28,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub data: PathBuf,
     pub keys: ApiKeys,
+    /// The web console's signed-in people ([`crate::console`]).
+    pub sessions: crate::console::Sessions,
     pub audit: AuditLog,
     pub fingerprints: FingerprintKey,
     pub alerts: broadcast::Sender<Arc<Hit>>,
@@ -66,6 +68,7 @@ impl AppState {
         let (alerts, _) = broadcast::channel(ALERT_BACKLOG);
         Ok(AppState {
             keys: ApiKeys::open(&data),
+            sessions: crate::console::Sessions::new(&data),
             fingerprints: FingerprintKey::load_or_create(&data)?,
             audit: AuditLog::start(store.clone()),
             rate: RateLimiter::new(limits.rate_per_second, limits.rate_burst),

@@ -45,6 +45,7 @@ pub async fn whoami(Extension(caller): Extension<Caller>) -> Response {
             "credential": match caller.credential {
                 Credential::ClientCertificate => "client_certificate",
                 Credential::ApiKey => "api_key",
+                Credential::Session => "session",
             },
         }),
     )

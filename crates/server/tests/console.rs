@@ -1,0 +1,276 @@
+//! The web console's sign-in: an API key becomes a session cookie (HttpOnly, SameSite=Strict,
+//! Secure over TLS), every change made with the cookie needs the session's CSRF token, sessions
+//! end at sign-out and on expiry; and the console's pages are served with a strict CSP and
+//! never point outside the server.
+
+mod common;
+
+use std::time::Duration;
+
+use hyper::Method;
+use serde_json::{json, Value};
+
+use common::{network, Client, Network, RABAT, TANGER};
+use portwatch_model::{AgencyId, AuditAction, Role};
+use portwatch_store::Store;
+
+fn key(net: &Network, agency: &str, roles: Vec<Role>) -> String {
+    net.server
+        .state
+        .keys
+        .create("console test", AgencyId::parse(agency).unwrap(), roles)
+        .unwrap()
+        .key
+}
+
+/// Signs in with `api_key` on `client`; returns the cookie header value and the CSRF token.
+async fn sign_in(client: &mut Client, api_key: &str) -> (String, Value) {
+    let reply = client
+        .post("/session", &json!({ "api_key": api_key }))
+        .await;
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let set_cookie = reply.headers["set-cookie"].to_str().unwrap().to_string();
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    (cookie, reply.json())
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_cookie_and_answers_who_and_the_csrf_token() {
+    let net = network().await;
+    let api_key = key(&net, RABAT, vec![Role::RecordsEditor, Role::Analyst]);
+    let mut client = net.client(RABAT).await;
+    let reply = client
+        .post("/session", &json!({ "api_key": api_key }))
+        .await;
+    assert_eq!(reply.status, 200);
+    let set_cookie = reply.headers["set-cookie"].to_str().unwrap();
+    assert!(set_cookie.starts_with("pw_session="), "{set_cookie}");
+    let id = set_cookie["pw_session=".len()..].split(';').next().unwrap();
+    assert_eq!(id.len(), 64, "a 256-bit session id in hex");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Secure"] {
+        assert!(
+            set_cookie.contains(attribute),
+            "{attribute} in {set_cookie}"
+        );
+    }
+    let body = reply.json();
+    assert_eq!(body["agency"]["id"], RABAT);
+    assert_eq!(body["roles"], json!(["records_editor", "analyst"]));
+    assert_eq!(body["language"], "en");
+    assert_eq!(body["csrf_token"].as_str().unwrap().len(), 64);
+    assert!(!set_cookie.contains(body["csrf_token"].as_str().unwrap()));
+
+    let logins = net
+        .store
+        .audit_entries(0, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.action == AuditAction::Login)
+        .count();
+    assert_eq!(logins, 1, "the sign-in is audited");
+}
+
+#[tokio::test]
+async fn a_wrong_or_revoked_key_does_not_sign_in() {
+    let net = network().await;
+    let mut client = net.client(RABAT).await;
+    let bad = client
+        .post("/session", &json!({ "api_key": "pwk_0000_1111" }))
+        .await;
+    bad.problem(401);
+    assert!(bad.headers.get("set-cookie").is_none());
+    let api_key = key(&net, RABAT, vec![Role::Analyst]);
+    let id = api_key.split('_').nth(1).unwrap().to_string();
+    net.server.state.keys.revoke(&id).unwrap();
+    client
+        .post("/session", &json!({ "api_key": api_key }))
+        .await
+        .problem(401);
+    client
+        .post("/session", &json!({ "key": "typo" }))
+        .await
+        .problem(400);
+}
+
+#[tokio::test]
+async fn changes_made_with_the_cookie_need_the_csrf_token() {
+    let net = network().await;
+    let api_key = key(&net, TANGER, vec![Role::Screener]);
+    let mut client = net.client(TANGER).await;
+    let (cookie, session) = sign_in(&mut client, &api_key).await;
+    client.headers.push(("cookie", cookie));
+
+    // Reading needs no token, and the cookie is the credential (it wins over the certificate).
+    let who = client.get("/v1/whoami").await;
+    assert_eq!(who.status, 200);
+    assert_eq!(who.json()["credential"], "session");
+    assert_eq!(who.json()["agency"]["id"], TANGER);
+
+    let search = json!({"number": "AB1234567", "issuing_state": "MAR"});
+    let refused = client
+        .post("/v1/screen/document", &search)
+        .await
+        .problem(403);
+    assert_eq!(refused["rule"], "csrf_token");
+
+    client.headers.push(("x-csrf-token", "0".repeat(64)));
+    let refused = client
+        .post("/v1/screen/document", &search)
+        .await
+        .problem(403);
+    assert_eq!(refused["rule"], "csrf_token");
+
+    client.headers.pop();
+    let token = session["csrf_token"].as_str().unwrap().to_string();
+    client.headers.push(("x-csrf-token", token));
+    let screened = client.post("/v1/screen/document", &search).await;
+    assert_eq!(
+        screened.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&screened.body)
+    );
+    assert_eq!(screened.json()["hit"], false);
+
+    // The roles are the key's: a border post's session may not write records.
+    let record = json!({"owner": TANGER, "visibility": "all", "document": {"number": "X1234567", "issuing_state": "MAR", "type": "passport", "status": "lost"}});
+    client.post("/v1/records", &record).await.problem(403);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let net = network().await;
+    let api_key = key(&net, RABAT, vec![Role::Analyst]);
+    let mut client = net.client(RABAT).await;
+    let (cookie, session) = sign_in(&mut client, &api_key).await;
+    client.headers.push(("cookie", cookie));
+    assert_eq!(client.get("/session").await.status, 200);
+
+    // Signing out is a change too: without the token it is refused.
+    let refused = client
+        .send(Method::DELETE, "/session", None, "")
+        .await
+        .unwrap();
+    refused.problem(403);
+
+    let token = session["csrf_token"].as_str().unwrap().to_string();
+    client.headers.push(("x-csrf-token", token));
+    let out = client
+        .send(Method::DELETE, "/session", None, "")
+        .await
+        .unwrap();
+    assert_eq!(out.status, 204);
+    let cleared = out.headers["set-cookie"].to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    client.get("/session").await.problem(401);
+    // The connection still has its certificate: the cookie no longer counts.
+    assert_eq!(
+        client.get("/v1/whoami").await.json()["credential"],
+        "client_certificate"
+    );
+    assert!(net.server.state.sessions.is_empty());
+}
+
+#[tokio::test]
+async fn an_expired_session_is_refused() {
+    let net = network().await;
+    let api_key = key(&net, RABAT, vec![Role::Analyst]);
+    let mut client = net.client(RABAT).await;
+    let (cookie, _) = sign_in(&mut client, &api_key).await;
+    client.headers.push(("cookie", cookie));
+    assert_eq!(client.get("/session").await.status, 200);
+    net.server
+        .state
+        .sessions
+        .set_lifetimes(Duration::from_millis(50), Duration::from_secs(3600));
+    tokio::time::sleep(Duration::from_millis(120)).await;
+    let expired = client.get("/session").await.problem(401);
+    assert!(expired["detail"].as_str().unwrap().contains("expired"));
+}
+
+#[tokio::test]
+async fn revoking_the_key_ends_its_sessions() {
+    let net = network().await;
+    let api_key = key(&net, RABAT, vec![Role::Analyst]);
+    let mut client = net.client(RABAT).await;
+    let (cookie, _) = sign_in(&mut client, &api_key).await;
+    client.headers.push(("cookie", cookie));
+    assert_eq!(
+        client.get("/v1/whoami").await.json()["credential"],
+        "session"
+    );
+    let id = api_key.split('_').nth(1).unwrap().to_string();
+    net.server.state.keys.revoke(&id).unwrap();
+    assert_eq!(
+        client.get("/v1/whoami").await.json()["credential"],
+        "client_certificate"
+    );
+}
+
+#[tokio::test]
+async fn the_language_is_remembered_for_the_next_sign_in() {
+    let net = network().await;
+    let api_key = key(&net, TANGER, vec![Role::Screener]);
+    let mut client = net.client(TANGER).await;
+    let (cookie, session) = sign_in(&mut client, &api_key).await;
+    client.headers.push(("cookie", cookie));
+    let token = session["csrf_token"].as_str().unwrap().to_string();
+    client.headers.push(("x-csrf-token", token));
+    let set = client
+        .put("/session/language", &json!({"language": "ar"}))
+        .await;
+    assert_eq!(set.status, 204);
+    client
+        .put("/session/language", &json!({"language": "de"}))
+        .await
+        .problem(400);
+    let mut other = net.client(TANGER).await;
+    let (_, again) = sign_in(&mut other, &api_key).await;
+    assert_eq!(again["language"], "ar");
+}
+
+#[tokio::test]
+async fn console_pages_carry_a_strict_csp_and_point_nowhere_else() {
+    let net = network().await;
+    let mut client = net.client(TANGER).await;
+    for path in [
+        "/",
+        "/console/",
+        "/console/app.js",
+        "/console/app.css",
+        "/console/i18n.js",
+    ] {
+        let page = client.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let csp = page.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("default-src 'self'"), "{path}: {csp}");
+        assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    }
+    assert!(client.get("/").await.content_type.starts_with("text/html"));
+    client.get("/console/nothing.js").await.problem(404);
+    client.get("/console/..%2fCargo.toml").await.problem(404);
+
+    for (name, _, body) in portwatch_server::console::ASSETS {
+        // The SVG namespace is a name, never fetched; anything else would be a request out.
+        let body = body.replace("\"http://www.w3.org/2000/svg\"", "");
+        for scheme in ["http://", "https://"] {
+            assert!(
+                !body.contains(scheme),
+                "{name} refers to an outside URL ({scheme}); the console must work air-gapped"
+            );
+        }
+        assert!(
+            !body.contains("<script>"),
+            "{name}: inline script breaks the CSP"
+        );
+        assert!(
+            !body.contains(" style=\""),
+            "{name}: inline style breaks the CSP"
+        );
+    }
+}
