@@ -22,6 +22,8 @@ use time::Date;
 
 use super::UsageError;
 
+mod manifest_formats;
+
 /// What to screen.
 #[derive(Subcommand)]
 pub enum ScreenCommand {
@@ -102,12 +104,34 @@ pub struct VehicleArgs {
     plate_country: Option<String>,
 }
 
-/// Manifest formats (the formats work adds more to the same command).
-#[derive(Clone, Copy, ValueEnum)]
+/// Manifest formats (docs/formats.md, "Passenger manifests").
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ManifestFormat {
     /// One JSON object a line: `{"reference": "...", "traveller": {...}}`, or `document`,
     /// or `vehicle`, with the fields of the other subcommands.
+    #[value(alias = "ndjson")]
     Jsonl,
+    /// The plain CSV manifest: a header naming its columns (reference, surname,
+    /// given_names, birth_date, sex, nationality, document_number, document_type,
+    /// issuing_state, vin, plate, plate_country …), one traveller and/or vehicle a row.
+    Csv,
+    /// UN/EDIFACT PAXLST, the passenger and crew lists carriers send.
+    Paxlst,
+}
+
+impl ManifestFormat {
+    /// The format told by a file name: `.csv`, `.edi`/`.edifact`/`.paxlst`, else JSON lines.
+    fn of_path(path: &Path) -> ManifestFormat {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("csv") => ManifestFormat::Csv,
+            Some("edi" | "edifact" | "paxlst") => ManifestFormat::Paxlst,
+            _ => ManifestFormat::Jsonl,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -116,8 +140,10 @@ pub struct ManifestArgs {
     caller: CallerArgs,
     /// The manifest file (`-` for standard input).
     file: PathBuf,
-    #[arg(long, value_enum, default_value = "jsonl")]
-    format: ManifestFormat,
+    /// The manifest's format [default: told by the file's extension: `.csv`, `.edi` or
+    /// `.paxlst`, else JSON lines].
+    #[arg(long, value_enum)]
+    format: Option<ManifestFormat>,
 }
 
 pub fn run(what: ScreenCommand, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
@@ -199,7 +225,13 @@ enum Answer {
 
 fn screen_manifest(args: &ManifestArgs, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
     let today = today(&args.caller)?;
-    let ManifestFormat::Jsonl = args.format;
+    let format = args
+        .format
+        .unwrap_or_else(|| ManifestFormat::of_path(&args.file));
+    if format != ManifestFormat::Jsonl {
+        let paxlst = format == ManifestFormat::Paxlst;
+        return manifest_formats::screen(args, paxlst, today, data, store);
+    }
     let reader: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
