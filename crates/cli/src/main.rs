@@ -38,6 +38,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     // One variant per subcommand; each is documented where its arguments are declared.
+    /// Replay INTERPOL's Neptune II operation end to end: world, network, traffic, report,
+    /// and the web console (the main job; see `portwatch demo --help`).
+    Demo(cmd::demo::DemoArgs),
+    /// An operation's figures as published: HTML with charts, JSON or CSV.
+    Report(cmd::report::ReportArgs),
     /// Create the data directory and an empty store.
     Init(cmd::init::InitArgs),
     /// Load records from native CSV or JSON Lines files (see docs/formats.md).
@@ -85,10 +90,24 @@ enum Command {
     },
 }
 
+/// The demo keeps its data apart from a real store: `portwatch-demo` unless `--data` says
+/// otherwise.
+fn demo_data(data: &std::path::Path) -> PathBuf {
+    if data == std::path::Path::new("portwatch-data")
+        && std::env::var_os("PORTWATCH_DATA").is_none()
+    {
+        PathBuf::from("portwatch-demo")
+    } else {
+        data.to_path_buf()
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let store = cli.store.as_deref();
     let result = match cli.command {
+        Command::Demo(args) => cmd::demo::run(args, &demo_data(&cli.data)),
+        Command::Report(args) => cmd::report::run(args, &cli.data, store),
         Command::Init(args) => cmd::init::run(args, &cli.data, store),
         Command::Import(args) => cmd::import::run(args, &cli.data, store),
         Command::Export(args) => cmd::export::run(args, &cli.data, store),

@@ -24,6 +24,7 @@ pub mod client;
 pub mod clock;
 pub mod console;
 pub mod engine_link;
+pub mod figures;
 pub mod identity;
 pub mod limits;
 pub mod metrics;

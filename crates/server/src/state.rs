@@ -16,6 +16,7 @@ use portwatch_store::{Store, StoreError};
 use crate::apikeys::ApiKeys;
 use crate::audit::{AuditLog, FingerprintKey};
 use crate::clock::Clock;
+use crate::figures::LiveFigures;
 use crate::limits::{Limits, RateLimiter};
 use crate::metrics::Metrics;
 use crate::problem::Problem;
@@ -49,6 +50,8 @@ pub struct AppState {
     /// The operations, read again from the store when older than [`OPERATIONS_TTL`] (another
     /// node may have created one) or when this node changed one.
     operations: RwLock<Option<(Instant, Arc<Vec<Operation>>)>>,
+    /// The operations' live figures, counted incrementally.
+    pub figures: LiveFigures,
 }
 
 /// How long the cached list of operations is trusted.
@@ -84,6 +87,7 @@ impl AppState {
             changes: Notify::new(),
             clock,
             operations: RwLock::new(None),
+            figures: LiveFigures::default(),
         })
     }
 

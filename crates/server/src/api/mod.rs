@@ -9,6 +9,7 @@ mod agencies;
 mod alerts;
 mod audit;
 mod hits;
+mod operations;
 mod ident;
 mod records;
 mod screen;
@@ -52,6 +53,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/audit/verify", post(audit::verify))
         .route("/stats", get(audit::stats))
         .route("/whoami", get(agencies::whoami))
+        .route("/operations", get(operations::list).post(operations::create))
+        .route("/operations/{code}", get(operations::read))
+        .route("/operations/{code}/figures", get(operations::figures))
+        .route("/operations/{code}/report", get(operations::report))
+        .route(
+            "/investigations",
+            get(operations::list_leads).post(operations::open),
+        )
+        .route("/investigations/{id}", get(operations::read_lead))
+        .route("/investigations/{id}/progress", post(operations::progress))
         .route("/ident/mrz", post(ident::mrz))
         .route("/screen/document", post(screen::document))
         .route("/screen/vehicle", post(screen::vehicle))

@@ -137,7 +137,7 @@ fn match_subject(
     Ok(match subject {
         Subject::Document(d) => state.engine.match_document(&d.check()?, today),
         Subject::Vehicle(v) => state.engine.match_vehicle(&v.check()?, today),
-        Subject::Traveller(t) => state.engine.match_traveller(&t.check()?, today),
+        Subject::Traveller(t) => state.engine.match_traveller(&t.check_on(today)?, today),
     })
 }
 

@@ -173,6 +173,8 @@ impl Reply {
 pub struct Client {
     sender: SendRequest<Full<Bytes>>,
     pub bearer: Option<String>,
+    /// Sent with every request (e.g. `x-portwatch-operation`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Client {
@@ -192,6 +194,7 @@ impl Client {
         let mut client = Client {
             sender,
             bearer: None,
+            headers: Vec::new(),
         };
         // With TLS 1.3 the server checks the client certificate after the client considers the
         // handshake done: the first request is what reveals a refusal.
@@ -215,6 +218,9 @@ impl Client {
         }
         if let Some(token) = &self.bearer {
             req = req.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in &self.headers {
+            req = req.header(*name, value);
         }
         let req = req.body(Full::new(body.unwrap_or_default())).unwrap();
         self.sender.ready().await?;
