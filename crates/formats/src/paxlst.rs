@@ -609,12 +609,14 @@ impl<'a> Parser<'a> {
                     count += 1;
                 }
                 "UNE" => return self.close(seg, count, &reference, "messages", "UNG"),
-                other => return Err(seg.error(
-                    "",
-                    format!(
+                other => {
+                    return Err(seg.error(
+                        "",
+                        format!(
                         "{other} outside a message: a message starts with UNH (is UNH missing?)"
                     ),
-                )),
+                    ))
+                }
             }
         }
     }

@@ -204,7 +204,10 @@ fn a_truncated_file_is_refused() {
     let e = paxlst_error(&text[..cut]);
     assert!(e.rule.contains("truncated"), "{e}");
     // Placed on the last segment read: Mary's LOC+91.
-    assert_eq!((e.line, e.segment.clone()), (56, Some((55, "LOC".to_string()))));
+    assert_eq!(
+        (e.line, e.segment.clone()),
+        (56, Some((55, "LOC".to_string())))
+    );
     let mid_segment = &text[..cut + 8];
     assert!(paxlst_error(mid_segment).rule.contains("no terminator"));
     let after_release = "UNB+UNOA:4+A+B+260101:0000+R'UNH+1+PAXLST'BGM+745'NAD+FL+++O?";
