@@ -9,11 +9,13 @@ mod agencies;
 mod alerts;
 mod audit;
 mod hits;
+mod manifest_formats;
 mod operations;
 mod ident;
 mod records;
 mod screen;
 mod system;
+mod yente;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -78,6 +80,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(system::metrics))
         .route("/openapi.json", get(system::openapi))
         .nest("/v1", v1)
+        // yente's matching API, at the root path its clients call; authenticated like /v1.
+        .merge(yente::router(state.clone()))
         .merge(crate::console::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -35,10 +35,10 @@ use crate::state::AppState;
 /// One hit as the searcher sees it: the hit's id (to record the action taken) and what the
 /// policy reveals.
 #[derive(Debug, Serialize)]
-struct ShownHit {
-    hit_id: Id,
+pub(super) struct ShownHit {
+    pub(super) hit_id: Id,
     #[serde(flatten)]
-    revealed: RevealedHit,
+    pub(super) revealed: RevealedHit,
 }
 
 /// The answer to one search.
@@ -54,7 +54,7 @@ fn request_problem(e: RequestError) -> Problem {
     Problem::bad_field(field.clone(), format!("field `{field}`: {}", e.message))
 }
 
-fn may_screen(state: &AppState, caller: &Caller) -> Result<(), Problem> {
+pub(super) fn may_screen(state: &AppState, caller: &Caller) -> Result<(), Problem> {
     caller.require(Role::Screener, "screening")?;
     if !state.is_ready() {
         return Err(Problem::unavailable(
@@ -92,13 +92,13 @@ fn hits_of(matches: &[Match], caller: &Caller, search_id: Id, at: OffsetDateTime
 
 /// What one screened subject produced: the caller's view, the stored hits, the records
 /// revealed.
-struct Screened {
-    shown: Vec<ShownHit>,
-    hits: Vec<Hit>,
-    revealed: Vec<Id>,
+pub(super) struct Screened {
+    pub(super) shown: Vec<ShownHit>,
+    pub(super) hits: Vec<Hit>,
+    pub(super) revealed: Vec<Id>,
 }
 
-fn screen_matches(
+pub(super) fn screen_matches(
     state: &AppState,
     caller: &Caller,
     engine_caller: &policy::Caller,
@@ -129,7 +129,7 @@ fn screen_matches(
 }
 
 /// Matches one subject against the engine.
-fn match_subject(
+pub(super) fn match_subject(
     state: &AppState,
     subject: &Subject,
     today: time::Date,
@@ -211,7 +211,7 @@ pub async fn traveller(
 /// Longest manifest line accepted.
 const MAX_LINE_BYTES: usize = 16 * 1024;
 /// Lines screened per batch (one hop to the blocking pool each).
-const BATCH_LINES: usize = 2048;
+pub(super) const BATCH_LINES: usize = 2048;
 
 /// The media type of manifests and their answers.
 pub const NDJSON: &str = "application/x-ndjson";
@@ -257,7 +257,7 @@ struct SummaryFields {
 }
 
 /// The running totals of one manifest.
-struct ManifestRun {
+pub(super) struct ManifestRun {
     search_id: Id,
     entries: u64,
     errors: u64,
@@ -266,34 +266,73 @@ struct ManifestRun {
     fingerprint: QueryFingerprint,
 }
 
+impl ManifestRun {
+    pub(super) fn new(state: &AppState) -> Self {
+        ManifestRun {
+            search_id: new_search_id(),
+            entries: 0,
+            errors: 0,
+            hits: Vec::new(),
+            revealed: Vec::new(),
+            fingerprint: state.fingerprints.start(AuditAction::ScreenManifest),
+        }
+    }
+}
+
+/// One manifest entry to screen: an NDJSON line still to parse, or what the reader of another
+/// format (CSV, PAXLST: `manifest_formats`) made of a row — an entry or the field and rule
+/// that kept it from being one.
+pub(super) enum ManifestInput {
+    Json(Vec<u8>),
+    Read(Result<Box<ManifestEntry>, (String, String)>),
+}
+
+impl ManifestInput {
+    /// The entry, feeding the search's fingerprint with what was screened.
+    fn entry(self, run: &mut ManifestRun) -> Result<ManifestEntry, (String, String)> {
+        let raw = match self {
+            ManifestInput::Json(raw) => raw,
+            ManifestInput::Read(read) => {
+                let entry = read?;
+                run.fingerprint
+                    .update(&serde_json::to_vec(&entry).unwrap_or_default());
+                return Ok(*entry);
+            }
+        };
+        run.fingerprint.update(&raw);
+        serde_path_to_error::deserialize::<_, ManifestEntry>(
+            &mut serde_json::Deserializer::from_slice(&raw),
+        )
+        .map_err(|e| {
+            let field = e.path().to_string();
+            let field = if field == "." { String::new() } else { field };
+            (field, e.into_inner().to_string())
+        })
+    }
+}
+
 /// Screens a batch of lines on the blocking pool; returns the answer lines.
-fn screen_batch(
+pub(super) fn screen_batch(
     state: &AppState,
     caller: &Caller,
     engine_caller: &policy::Caller,
     run: &mut ManifestRun,
-    lines: Vec<(u64, Vec<u8>)>,
+    lines: Vec<(u64, ManifestInput)>,
 ) -> Vec<u8> {
     let at = state.clock.now();
     let today = at.date();
     let mut out = Vec::with_capacity(lines.len() * 32);
-    for (number, raw) in lines {
-        run.fingerprint.update(&raw);
-        let parsed = serde_path_to_error::deserialize::<_, ManifestEntry>(
-            &mut serde_json::Deserializer::from_slice(&raw),
-        );
-        let entry = match parsed {
+    for (number, input) in lines {
+        let entry = match input.entry(run) {
             Ok(entry) => entry,
-            Err(e) => {
-                let field = e.path().to_string();
-                let field = if field == "." { String::new() } else { field };
+            Err((field, detail)) => {
                 write_line(
                     &mut out,
                     &LineError {
                         line: number,
                         error: LineProblem {
                             field: &field,
-                            detail: e.into_inner().to_string(),
+                            detail,
                         },
                     },
                 );
@@ -343,14 +382,20 @@ fn write_line(out: &mut Vec<u8>, value: &impl Serialize) {
 
 /// `POST /v1/screen/manifest`: NDJSON lines `{"traveller"|"document"|"vehicle": {...},
 /// "reference": "..."}` in; one answer line per input line, in order, streamed as they are
-/// screened; then a summary line. The whole manifest is one search: one audit entry.
+/// screened; then a summary line. The whole manifest is one search: one audit entry. A CSV
+/// manifest or a PAXLST interchange (told by the content type or `?format=`) is read by
+/// [`super::manifest_formats`] and answered the same way.
 pub async fn manifest(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
     may_screen(&state, &caller)?;
+    if let Some(format) = super::manifest_formats::format_of(&headers, query.as_deref())? {
+        return super::manifest_formats::manifest(state, caller, format, body).await;
+    }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -371,14 +416,7 @@ pub async fn manifest(
 async fn run_manifest(state: Arc<AppState>, caller: Caller, body: Body, tx: mpsc::Sender<Bytes>) {
     let caller = Arc::new(caller);
     let engine_caller = Arc::new(policy::Caller::from_agency(&caller.agency));
-    let mut run = Some(ManifestRun {
-        search_id: new_search_id(),
-        entries: 0,
-        errors: 0,
-        hits: Vec::new(),
-        revealed: Vec::new(),
-        fingerprint: state.fingerprints.start(AuditAction::ScreenManifest),
-    });
+    let mut run = Some(ManifestRun::new(&state));
     let mut splitter = LineSplitter::new(MAX_LINE_BYTES, state.limits.manifest_items as u64);
     let mut stream = body.into_data_stream();
     let mut received = 0u64;
@@ -412,7 +450,10 @@ async fn run_manifest(state: Arc<AppState>, caller: Caller, body: Body, tx: mpsc
         }
         let finishing = at_end || stopped.is_some();
         if pending.len() >= BATCH_LINES || (finishing && !pending.is_empty()) {
-            let lines = std::mem::take(&mut pending);
+            let lines = std::mem::take(&mut pending)
+                .into_iter()
+                .map(|(n, raw)| (n, ManifestInput::Json(raw)))
+                .collect();
             let (s, c, e) = (state.clone(), caller.clone(), engine_caller.clone());
             let mut current = run.take().expect("the run is put back after every batch");
             let screened = tokio::task::spawn_blocking(move || {
@@ -443,7 +484,7 @@ async fn run_manifest(state: Arc<AppState>, caller: Caller, body: Body, tx: mpsc
     finish_manifest(&state, &caller, run, stopped, &tx).await;
 }
 
-async fn finish_manifest(
+pub(super) async fn finish_manifest(
     state: &AppState,
     caller: &Caller,
     run: ManifestRun,
