@@ -9,9 +9,9 @@ mod agencies;
 mod alerts;
 mod audit;
 mod hits;
+mod ident;
 mod manifest_formats;
 mod operations;
-mod ident;
 mod records;
 mod screen;
 mod system;
@@ -55,7 +55,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/audit/verify", post(audit::verify))
         .route("/stats", get(audit::stats))
         .route("/whoami", get(agencies::whoami))
-        .route("/operations", get(operations::list).post(operations::create))
+        .route(
+            "/operations",
+            get(operations::list).post(operations::create),
+        )
         .route("/operations/{code}", get(operations::read))
         .route("/operations/{code}/figures", get(operations::figures))
         .route("/operations/{code}/report", get(operations::report))
