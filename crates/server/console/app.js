@@ -58,8 +58,16 @@ function setLanguage(lang, remember) {
   document.getElementById("lang").value = state.lang;
   localStorage.setItem("pw_lang", state.lang);
   translate();
-  for (const name of mounted) SCREENS[name].module.translate?.();
+  // Screens that keep what the person typed translate in place; the others are built again.
+  for (const name of [...mounted]) {
+    const module = SCREENS[name].module;
+    if (module.translate) { module.translate(); continue; }
+    module.unmount?.();
+    document.getElementById(`screen-${name}`).replaceChildren();
+    mounted.delete(name);
+  }
   renderWho();
+  if (state.session) route();
   if (remember && state.session) {
     api("PUT", "/session/language", { language: state.lang }).catch(() => {});
   }
@@ -69,7 +77,8 @@ function renderWho() {
   const who = document.getElementById("who");
   if (!state.session) { who.textContent = ""; return; }
   const a = state.session.agency;
-  who.textContent = t("who", { agency: a.name, kind: t(`kind.${a.kind}`) });
+  const kindName = t(`kind.${a.kind}`);
+  who.textContent = a.name === kindName ? a.name : t("who", { agency: a.name, kind: kindName });
 }
 
 function allowedScreens() {

@@ -20,7 +20,24 @@ export function mount(section) {
   );
 }
 
-export function translate() { if (root) applyI18n(root); }
+/** Re-renders everything shown in the new language (answers, manifest lines, MRZ checks). */
+export function translate() {
+  if (!root) return;
+  applyI18n(root);
+  if (lastAnswer) showAnswer(lastAnswer, true);
+  if (lastMrz && mrzView) mrzView.feedback.replaceChildren(renderMrz(lastMrz, mrzView.area, mrzView.feedback));
+  if (manifest) {
+    manifest.body.replaceChildren(...manifest.items.map(manifestRow));
+    manifest.apply();
+    if (manifest.summary) showSummary(manifest.summary, manifest.msg);
+    const box = root.querySelector("#man-detail");
+    if (manifest.detail) box.replaceChildren(...manifest.detail.map(hitCard));
+  }
+}
+
+let lastAnswer = null;
+let mrzView = null;
+let manifest = null;
 
 // ---------------------------------------------------------------------------------------------
 // MRZ
@@ -36,6 +53,7 @@ function mrzCard() {
   const feedback = el("div", { id: "mrz-feedback", class: "mrz-feedback", "aria-live": "polite" });
   const msg = el("p", { class: "status" });
   const go = el("button", { type: "submit", "data-i18n": "cp.mrz.screen" }, t("cp.mrz.screen"));
+  mrzView = { area, feedback };
   const check = debounce(() => checkMrz(area, feedback), 250);
   area.addEventListener("input", () => {
     const pos = area.selectionStart;
@@ -43,7 +61,7 @@ function mrzCard() {
     area.setSelectionRange(pos, pos);
     check();
   });
-  const form = el("form", { class: "card", "aria-labelledby": "mrz-title" },
+  const form = el("form", { class: "card wide", "aria-labelledby": "mrz-title" },
     el("h2", { id: "mrz-title", "data-i18n": "cp.mrz.title" }, t("cp.mrz.title")),
     wrap, help, feedback, go, msg);
   form.addEventListener("submit", async (e) => {
@@ -188,16 +206,18 @@ async function screen(path, body, msg) {
   }
 }
 
-function showAnswer(answer) {
+function showAnswer(answer, quietly = false) {
+  lastAnswer = answer;
   const results = root.querySelector("#cp-results");
   results.replaceChildren();
   if (!answer.hit) {
     results.append(el("div", { class: "nohit", role: "status" },
       el("span", { class: "icon", "aria-hidden": "true" }, "✓"), " ", t("cp.nohit")));
-    announce(t("cp.nohit"));
+    if (!quietly) announce(t("cp.nohit"));
     return;
   }
   for (const hit of answer.hits) results.append(hitCard(hit));
+  if (quietly) return;
   const first = answer.hits[0];
   announce(`${t("hit.word")}: ${actionText(first.action, first.owner)}`);
   results.querySelector(".hit-card")?.focus();
@@ -317,7 +337,7 @@ function manifestCard() {
     el("h2", { id: "man-title", "data-i18n": "cp.man.title" }, t("cp.man.title")),
     el("p", { class: "hint", "data-i18n": "cp.man.help" }, t("cp.man.help")),
     el("p", { class: "hint code", dir: "ltr" }, CSV_COLUMNS.join(",")),
-    el("div", { class: "fields" }, fileWrap),
+    fileWrap,
     el("button", { type: "submit", "data-i18n": "cp.man.upload" }, t("cp.man.upload")), msg,
     el("div", { class: "fields" }, filterWrap, textWrap),
     el("div", { class: "table-wrap" }, table),
@@ -405,6 +425,7 @@ export function parseCsv(text) {
 async function streamManifest(lines, table, msg, apply) {
   const body = table.querySelector("tbody");
   body.replaceChildren();
+  manifest = { body, msg, apply, items: [], summary: null, detail: null };
   status(msg, t("cp.man.sending", { n: lines.length }));
   const res = await api("POST", "/v1/screen/manifest", lines.join("\n") + "\n", {
     raw: true, headers: { "Content-Type": "application/x-ndjson", Accept: "application/x-ndjson" },
@@ -426,10 +447,11 @@ async function streamManifest(lines, table, msg, apply) {
       if (!line) continue;
       const item = JSON.parse(line);
       if (item.summary) {
-        const s = item.summary;
-        status(msg, t("cp.man.summary", { entries: s.entries, hits: s.hits, errors: s.errors }) + (s.stopped ? ` — ${s.stopped}` : ""), s.hits ? "error" : "ok");
+        manifest.summary = item.summary;
+        showSummary(item.summary, msg);
         continue;
       }
+      manifest.items.push(item);
       hits += (item.hits || []).length;
       body.append(manifestRow(item));
       apply();
@@ -437,6 +459,10 @@ async function streamManifest(lines, table, msg, apply) {
     if (done) break;
   }
   if (hits) announce(t("cp.man.announce", { hits }));
+}
+
+function showSummary(s, msg) {
+  status(msg, t("cp.man.summary", { entries: s.entries, hits: s.hits, errors: s.errors }) + (s.stopped ? ` — ${s.stopped}` : ""), s.hits ? "error" : "ok");
 }
 
 function manifestRow(item) {
@@ -451,6 +477,7 @@ function manifestRow(item) {
     type: "button", class: "secondary small",
     onclick: () => {
       const box = root.querySelector("#man-detail");
+      manifest.detail = hits;
       box.replaceChildren(...hits.map(hitCard));
       box.querySelector(".hit-card")?.focus();
     },

@@ -3,7 +3,7 @@
 // latest hits, overdue follow-ups, leads opened from confirmed hits, and the report.
 import {
   api, t, el, code, status, problemText, agencyName, number, has, kind, isMissing, when,
-  deadlineNode, translate as applyI18n, announce,
+  deadlineNode, announce,
 } from "./ui.js";
 import { actionText } from "./checkpoint.js";
 
@@ -57,7 +57,6 @@ export function unmount() {
   if (unsubscribe) unsubscribe();
 }
 
-export function translate() { if (root) { applyI18n(root); refresh(); } }
 
 async function load() {
   try {
@@ -103,7 +102,7 @@ function choose(codeValue) {
   if (!current) return;
   root.querySelector("#op-period").textContent = `${current.starts_on} → ${current.ends_on}`;
   root.querySelector("#op-exports").replaceChildren(el("span", {}, t("cc.report")), " ",
-    ["html", "csv", "json"].map((f) => el("a", {
+    ...["html", "csv", "json"].map((f) => el("a", {
       class: "button-link", href: `/v1/operations/${encodeURIComponent(current.code)}/report?format=${f}`,
       download: f === "html" ? undefined : `${current.code}.${f}`, target: f === "html" ? "_blank" : undefined, rel: "noopener",
     }, f.toUpperCase())));
@@ -174,7 +173,8 @@ export function drawChart(box, series, sites) {
   if (!axis.length) { box.replaceChildren(el("p", { class: "hint" }, t("cc.no_searches"))); return; }
   const first = Date.parse(axis[0]);
   const last = Date.parse(axis[axis.length - 1]);
-  const span = Math.max(1, Math.round((last - first) / 3600000));
+  const lastIndex = Math.round((last - first) / 3600000);
+  const span = Math.max(1, lastIndex);
   const max = Math.max(1, ...series.flatMap((s) => (s.hours || []).map((h) => h.searches)));
   const W = 560, H = 220, L = 44, B = 28, T = 10, R = 10;
   const x = (iso) => L + ((Date.parse(iso) - first) / 3600000 / span) * (W - L - R);
@@ -197,15 +197,19 @@ export function drawChart(box, series, sites) {
   add("text", { x: L - 6, y: T + 8, "text-anchor": "end", class: "tick" }, number(max));
   add("text", { x: L - 6, y: H - B, "text-anchor": "end", class: "tick" }, "0");
   add("text", { x: L, y: H - 8, class: "tick" }, axis[0].slice(5, 13).replace("T", " ") + "h");
-  add("text", { x: W - R, y: H - 8, "text-anchor": "end", class: "tick" }, axis[axis.length - 1].slice(5, 13).replace("T", " ") + "h");
+  const end = new Date(first + span * 3600000).toISOString();
+  add("text", { x: W - R, y: H - 8, "text-anchor": "end", class: "tick" }, end.slice(5, 13).replace("T", " ") + "h");
   const legend = el("ul", { class: "legend" });
   const names = Object.fromEntries(sites.map((s) => [s.locode, s.name]));
   series.forEach((s, i) => {
     const byHour = new Map((s.hours || []).map((h) => [Date.parse(h.hour), h.searches]));
     const points = [];
-    for (let k = 0; k <= span; k += 1) {
+    for (let k = 0; k <= lastIndex; k += 1) {
       const at = first + k * 3600000;
-      points.push(`${x(new Date(at).toISOString()).toFixed(1)},${y(byHour.get(at) || 0).toFixed(1)}`);
+      const px = x(new Date(at).toISOString()).toFixed(1);
+      const py = y(byHour.get(at) || 0).toFixed(1);
+      points.push(`${px},${py}`);
+      if (byHour.get(at)) add("circle", { cx: px, cy: py, r: 3.5, class: `dot s${i % 8}` });
     }
     add("polyline", { points: points.join(" "), class: `series s${i % 8}`, fill: "none" });
     legend.append(el("li", { class: `s${i % 8}` }, el("span", { class: "swatch", "aria-hidden": "true" }),

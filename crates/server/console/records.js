@@ -2,7 +2,7 @@
 // and cancel (the API refuses anything but the owner's own records).
 import {
   api, t, el, name, code, status, problemText, has, field, select, isMissing, state,
-  translate as applyI18n, when,
+  when,
 } from "./ui.js";
 import { describeRecord } from "./inbox.js";
 
@@ -38,7 +38,6 @@ export function shown() {
   if (m) view(m[1]);
 }
 
-export function translate() { if (root) applyI18n(root); }
 
 async function search(database, q) {
   status(findMsg, t("loading"));
