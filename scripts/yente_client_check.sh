@@ -3,12 +3,14 @@
 # a store with a listed person and a stolen car, a screening API key, `portwatch serve` on a
 # loopback port (plain HTTP is allowed there), then scripts/yente_client_check.py.
 #
-#   scripts/yente_client_check.sh            # builds portwatch (debug) if needed
+#   scripts/yente_client_check.sh            # builds portwatch (debug) first
 #   PORTWATCH_BIN=target/release/portwatch scripts/yente_client_check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -z "${PORTWATCH_BIN:-}" ]; then
+    cargo build -q -p portwatch-cli
+fi
 bin=${PORTWATCH_BIN:-target/debug/portwatch}
-[ -x "$bin" ] || cargo build -q -p portwatch-cli
 venv=${YENTE_VENV:-${TMPDIR:-/tmp}/portwatch-yente-venv}
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import yente_client' 2>/dev/null; then
     python3 -m venv "$venv"
