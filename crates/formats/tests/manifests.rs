@@ -247,6 +247,36 @@ fn other_messages_and_unknown_countries_are_refused() {
 }
 
 #[test]
+fn unoc_text_may_be_latin_1_and_other_text_must_be_utf_8() {
+    let message = |syntax: &str, name: &[u8]| {
+        let mut bytes = format!(
+            "UNB+{syntax}:4+A+B+260601:1200+R1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++"
+        )
+        .into_bytes();
+        bytes.extend_from_slice(name);
+        bytes.extend_from_slice(b":JOERG'UNT+4+1'UNZ+1+R1'");
+        bytes
+    };
+    let latin1 = message("UNOC", b"M\xdcLLER");
+    let i = paxlst::read(&latin1, today()).unwrap();
+    assert_eq!(
+        i.messages[0].travellers[0].as_ref().unwrap().surname,
+        "MÜLLER"
+    );
+    let utf8 = message("UNOY", "MÜLLER".as_bytes());
+    let i = paxlst::read(&utf8, today()).unwrap();
+    assert_eq!(
+        i.messages[0].travellers[0].as_ref().unwrap().surname,
+        "MÜLLER"
+    );
+    let wrong = message("UNOA", b"M\xdcLLER");
+    let i = paxlst::read(&wrong, today()).unwrap();
+    let e = i.messages[0].travellers[0].as_ref().unwrap_err();
+    assert_eq!(e.field, "NAD+FL name");
+    assert!(e.rule.contains("character set"), "{e}");
+}
+
+#[test]
 fn errors_display_line_segment_and_field() {
     let e = paxlst_error(&fixture_text().replace("UNT+65+FRS2417P", "UNT+64+FRS2417P"));
     let shown = e.to_string();
