@@ -72,6 +72,7 @@ pub fn run(args: ServeArgs, data: &Path, store: Option<&str>) -> anyhow::Result<
     init_logging();
     // The data directory keeps the server's files (revocation list, API keys) either way.
     let store: Arc<dyn portwatch_store::Store> = Arc::from(super::open_store(data, store)?);
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let config = ServerConfig {
         listen: args.listen,
         tls,
@@ -87,6 +88,10 @@ pub fn run(args: ServeArgs, data: &Path, store: Option<&str>) -> anyhow::Result<
         let server = portwatch_server::start(store, config).await?;
         eprintln!(
             "portwatch serving on {}; /readyz answers 200 once the engine is loaded; Ctrl-C stops",
+            server.local_addr
+        );
+        eprintln!(
+            "the web console: {scheme}://{}/ (sign in with an API key)",
             server.local_addr
         );
         tokio::signal::ctrl_c().await?;
