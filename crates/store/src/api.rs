@@ -14,6 +14,7 @@ use portwatch_model::{
 };
 
 use crate::error::Result;
+pub use crate::find::RecordQuery;
 
 /// What happened to one item of [`Store::put_records`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,6 +199,12 @@ pub trait Store: Send + Sync {
     /// The latest version of the record with this natural key
     /// ([`RecordContent::natural_key`]).
     fn record_by_natural_key(&self, natural_key: &str) -> Result<Option<Record>>;
+
+    /// One owner's records (latest versions) matching the query, in id order (creation
+    /// order), at most `query.limit`; pass the last id of a page as `after` for the next one.
+    /// Walks the owner's records through an index on (owner, id), so a page costs the records
+    /// it passes over, never the whole store.
+    fn find_records(&self, query: &RecordQuery) -> Result<Vec<Record>>;
 
     // --- change log ----------------------------------------------------------------------
 

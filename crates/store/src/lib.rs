@@ -95,13 +95,14 @@ pub mod api;
 pub mod audit;
 mod content;
 pub mod error;
+mod find;
 pub mod postgres;
 pub mod sqlite;
 
 pub use crate::postgres::{open, PgStore};
 pub use api::{
-    AuditBreak, AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordCount, Store,
-    StoreStats,
+    AuditBreak, AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordCount, RecordQuery,
+    Store, StoreStats,
 };
 pub use error::{Result, StoreError};
 pub use sqlite::SqliteStore;

@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use common::*;
 use portwatch_model::*;
 use portwatch_store::audit::GENESIS_HASH;
-use portwatch_store::{FollowUp, HitFilter, PgStore, PutOutcome, SqliteStore, Store, StoreError};
+use portwatch_store::{
+    FollowUp, HitFilter, PgStore, PutOutcome, RecordQuery, SqliteStore, Store, StoreError,
+};
 use time::macros::date;
 
 /// A store under test, how to run raw SQL on its tables, and how to open a second store on
@@ -133,6 +135,8 @@ on_every_backend!(
     audit_tampering_is_found_and_located,
     audit_appends_from_many_threads_and_stores_make_one_chain,
     a_second_store_sees_changes_and_is_woken,
+    an_owner_finds_its_own_records_by_text_database_and_status,
+    an_owner_pages_through_its_records_in_creation_order,
 );
 
 fn store(b: &Backend) -> &dyn Store {
@@ -429,7 +433,10 @@ fn stats_count_by_database_owner_and_status(b: &Backend) {
     assert_eq!(stats.count(Database::Documents, RecordStatus::Cancelled), 1);
     assert_eq!(stats.count(Database::Vehicles, RecordStatus::Active), 1);
     assert_eq!((stats.versions, stats.head_seq), (5, 5));
-    assert_eq!(stats.schema_version, 2);
+    assert_eq!(
+        stats.schema_version,
+        portwatch_store::sqlite::LATEST_SCHEMA_VERSION
+    );
 }
 
 /// Writers on several threads, and on a second store (connection pool or file handle), still
@@ -1031,7 +1038,174 @@ fn postgres_nodes_starting_together_migrate_once() {
         node.join().unwrap().unwrap();
     }
     let store = PgStore::connect_in_schema(&url, &fresh).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        portwatch_store::postgres::LATEST_SCHEMA_VERSION
+    );
     assert_eq!(store.head_seq().unwrap(), 0);
     assert!(store.verify_audit().unwrap().is_intact());
+}
+
+/// A Spanish plate and a VIN on a vehicle of `owner`.
+fn vehicle_with_plate(owner: &str, vin: &str, plate: &str) -> RecordContent {
+    let mut content = vehicle(owner, vin);
+    if let RecordBody::Vehicle(v) = &mut content.body {
+        v.plate = Some(Plate::new(CountryCode::parse("ESP").unwrap(), plate).unwrap());
+    }
+    content
+}
+
+fn ids(records: &[Record]) -> Vec<Id> {
+    records.iter().map(|r| r.id).collect()
+}
+
+/// Records management: an agency finds its own records by a name (accents and case folded),
+/// a document number, a VIN or a plate; never another agency's; cancelled ones on request.
+fn an_owner_finds_its_own_records_by_text_database_and_status(b: &Backend) {
+    let out = store(b)
+        .put_records(
+            &[
+                person("ncb-rabat", "R-1", "Karim BENALI"),
+                person("ncb-rabat", "R-2", "José Ángel Martín"),
+                document("ncb-rabat", "AB1234567"),
+                vehicle_with_plate("ncb-rabat", "VF1RFB00X56123456", "1234 BCD"),
+                person("ncb-madrid", "M-1", "Karim Benali"),
+                document("ncb-madrid", "AB1234999"),
+            ],
+            at(0),
+        )
+        .unwrap();
+    let id = |i: usize| out[i].id();
+    let find = |text: Option<&str>, database: Option<Database>, status: Option<RecordStatus>| {
+        let query = RecordQuery {
+            text: text.map(str::to_string),
+            database,
+            status,
+            ..RecordQuery::owner(agency("ncb-rabat"))
+        };
+        ids(&store(b).find_records(&query).unwrap())
+    };
+    // In id order; ids within one batch are not in batch order, so compare sorted.
+    let sorted = |mut v: Vec<Id>| {
+        v.sort();
+        v
+    };
+    let active = Some(RecordStatus::Active);
+    assert_eq!(
+        find(None, None, active),
+        sorted(vec![id(0), id(1), id(2), id(3)])
+    );
+    assert_eq!(find(Some("benali"), None, active), vec![id(0)]);
+    assert_eq!(find(Some("jose angel"), None, active), vec![id(1)]);
+    assert_eq!(find(Some("MARTÍN"), None, active), vec![id(1)]);
+    assert_eq!(find(Some("ab 1234"), None, active), vec![id(2)]);
+    assert_eq!(find(Some("vf1rfb00"), None, active), vec![id(3)]);
+    assert_eq!(find(Some("1234-bcd"), None, active), vec![id(3)]);
+    // "1234" is in the document number and in the plate.
+    assert_eq!(find(Some("1234"), None, active), sorted(vec![id(2), id(3)]));
+    assert_eq!(
+        find(Some("1234"), Some(Database::Vehicles), active),
+        vec![id(3)]
+    );
+    assert_eq!(
+        find(None, Some(Database::Persons), active),
+        sorted(vec![id(0), id(1)])
+    );
+    assert!(find(Some("nobody"), None, active).is_empty());
+
+    store(b)
+        .cancel_record(id(0), &agency("ncb-rabat"), at(1))
+        .unwrap();
+    assert!(find(Some("benali"), None, active).is_empty());
+    let cancelled = find(Some("benali"), None, Some(RecordStatus::Cancelled));
+    assert_eq!(cancelled, vec![id(0)]);
+    assert_eq!(find(Some("benali"), None, None), vec![id(0)]);
+    let latest = store(b)
+        .find_records(&RecordQuery {
+            status: None,
+            ..RecordQuery::owner(agency("ncb-rabat"))
+        })
+        .unwrap();
+    assert_eq!(latest.len(), 4);
+    let benali = latest.iter().find(|r| r.id == id(0)).unwrap();
+    assert_eq!(
+        (benali.status, benali.version),
+        (RecordStatus::Cancelled, 2)
+    );
+
+    // Madrid sees only its own.
+    let madrid = store(b)
+        .find_records(&RecordQuery {
+            text: Some("AB1234".into()),
+            ..RecordQuery::owner(agency("ncb-madrid"))
+        })
+        .unwrap();
+    assert_eq!(ids(&madrid), vec![id(5)]);
+    assert!(madrid
+        .iter()
+        .all(|r| r.content.owner == agency("ncb-madrid")));
+}
+
+/// Pages follow creation order and resume after the last id of the previous page, with or
+/// without a text filter, and nothing is returned twice or skipped.
+fn an_owner_pages_through_its_records_in_creation_order(b: &Backend) {
+    let batch: Vec<RecordContent> = (0..1_200)
+        .map(|i| match i % 3 {
+            0 => person(
+                "ncb-rabat",
+                &format!("R-{i}"),
+                &format!("Person Number{i:04}"),
+            ),
+            1 => document("ncb-rabat", &format!("PG{i:07}")),
+            _ => document("ncb-madrid", &format!("MD{i:07}")),
+        })
+        .collect();
+    let out = store(b).put_records(&batch, at(0)).unwrap();
+    let rabat: Vec<Id> = out
+        .iter()
+        .zip(&batch)
+        .filter(|(_, c)| c.owner == agency("ncb-rabat"))
+        .map(|(o, _)| o.id())
+        .collect();
+    let mut sorted = rabat.clone();
+    sorted.sort();
+
+    let pages = |text: Option<&str>, limit: usize| -> Vec<Id> {
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store(b)
+                .find_records(&RecordQuery {
+                    text: text.map(str::to_string),
+                    after,
+                    limit,
+                    ..RecordQuery::owner(agency("ncb-rabat"))
+                })
+                .unwrap();
+            assert!(page.len() <= limit);
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            all.extend(ids(&page));
+        }
+        all
+    };
+    assert_eq!(pages(None, 200), sorted);
+    // Only persons carry "number" in their names; a rare match still pages through the rest.
+    let persons: Vec<Id> = sorted
+        .iter()
+        .copied()
+        .filter(|id| {
+            let i = out.iter().position(|o| o.id() == *id).unwrap();
+            i % 3 == 0
+        })
+        .collect();
+    assert_eq!(pages(Some("number"), 7), persons);
+    assert_eq!(pages(Some("number0999"), 50).len(), 1);
+    assert!(store(b)
+        .find_records(&RecordQuery {
+            limit: 0,
+            ..RecordQuery::owner(agency("ncb-rabat"))
+        })
+        .unwrap()
+        .is_empty());
 }

@@ -35,7 +35,7 @@ use crate::state::AppState;
 /// The whole API over `state`.
 pub fn router(state: Arc<AppState>) -> Router {
     let v1 = Router::new()
-        .route("/records", post(records::create))
+        .route("/records", get(records::find).post(records::create))
         .route("/records/{id}", get(records::read).put(records::update))
         .route("/records/{id}/cancel", post(records::cancel))
         .route("/records/{id}/history", get(records::history))

@@ -9,8 +9,8 @@ use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 
-use portwatch_model::{AuditAction, Id, Record, Role};
-use portwatch_store::PutOutcome;
+use portwatch_model::{AuditAction, Database, Id, Record, RecordStatus, Role};
+use portwatch_store::{PutOutcome, RecordQuery};
 
 use crate::access::may_see_record;
 use crate::audit::event;
@@ -213,4 +213,106 @@ async fn existing(state: &AppState, id: Id) -> Result<Record, Problem> {
         .with_store(move |s| s.record(id))
         .await?
         .ok_or_else(|| Problem::not_found(format!("record {id} does not exist")))
+}
+
+/// The largest page of `GET /v1/records`.
+const MAX_FIND_PAGE: usize = 200;
+
+/// Query string of `GET /v1/records`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindParams {
+    /// `persons`, `documents` or `vehicles`; all three when absent.
+    pub database: Option<String>,
+    /// A name, document number, VIN or plate (see [`portwatch_store::RecordQuery`]).
+    pub q: Option<String>,
+    /// `active` (the default), `cancelled` or `all`.
+    pub status: Option<String>,
+    pub limit: Option<usize>,
+    /// The `next_after` of the previous page.
+    pub after: Option<String>,
+}
+
+/// The store query of `params` for the caller's own records, or a 400 naming the field.
+fn find_query(caller: &Caller, params: FindParams) -> Result<RecordQuery, Problem> {
+    let database = params
+        .database
+        .map(|raw| raw.parse::<Database>())
+        .transpose()
+        .map_err(|e| Problem::bad_field("database", format!("field `database`: {e}")))?;
+    let status = match params.status.as_deref().unwrap_or("active") {
+        "active" => Some(RecordStatus::Active),
+        "cancelled" => Some(RecordStatus::Cancelled),
+        "all" => None,
+        other => {
+            return Err(Problem::bad_field(
+                "status",
+                format!("must be active, cancelled or all, got {other:?}"),
+            ))
+        }
+    };
+    let limit = params.limit.unwrap_or(50);
+    if !(1..=MAX_FIND_PAGE).contains(&limit) {
+        return Err(Problem::bad_field(
+            "limit",
+            format!("must be 1-{MAX_FIND_PAGE}, got {limit}"),
+        ));
+    }
+    let after = params
+        .after
+        .map(|raw| {
+            raw.parse::<Id>().map_err(|_| {
+                Problem::bad_field("after", format!("must be a record id (UUID), got {raw:?}"))
+            })
+        })
+        .transpose()?;
+    let text = params.q.filter(|q| !q.trim().is_empty());
+    if text.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(Problem::bad_field("q", "must be at most 200 characters"));
+    }
+    Ok(RecordQuery {
+        owner: caller.agency_id().clone(),
+        database,
+        text,
+        status,
+        after,
+        limit,
+    })
+}
+
+/// `GET /v1/records?database=&q=&status=&limit=&after=`: the caller's own records, for
+/// records management, in creation order; `next_after` continues the list. One audit entry
+/// names the records shown and the keyed fingerprint of the query (a name is personal data).
+pub async fn find(
+    State(state): State<Arc<AppState>>,
+    Extension(caller): Extension<Caller>,
+    Query(params): Query<FindParams>,
+) -> Result<Response, Problem> {
+    caller.require_any(
+        &[Role::RecordsEditor, Role::Analyst],
+        "finding the agency's records",
+    )?;
+    crate::access::refuse_partners(&caller, "records")?;
+    let query = find_query(&caller, params)?;
+    let limit = query.limit;
+    let canonical = format!(
+        "{:?}|{:?}|{:?}|{:?}",
+        query.database, query.status, query.text, query.after
+    );
+    let records = state.with_store(move |s| s.find_records(&query)).await?;
+    let next_after = (records.len() == limit)
+        .then(|| records.last().map(|r| r.id))
+        .flatten();
+    let mut e = event(&caller, AuditAction::RecordRead);
+    e.query_fingerprint = Some(
+        state
+            .fingerprints
+            .fingerprint(AuditAction::RecordRead, canonical.as_bytes()),
+    );
+    e.revealed = records.iter().map(|r| r.id).collect();
+    state.audit.one(e).await?;
+    Ok(super::json(
+        StatusCode::OK,
+        &serde_json::json!({ "items": records, "next_after": next_after }),
+    ))
 }

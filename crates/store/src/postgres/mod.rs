@@ -75,7 +75,9 @@ use portwatch_model::{
     RecordContent,
 };
 
-use crate::api::{AuditReport, Change, FollowUp, HitFilter, PutOutcome, Store, StoreStats};
+use crate::api::{
+    AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordQuery, Store, StoreStats,
+};
 use crate::error::{Result, StoreError};
 use blocking::{blocking, drop_off_runtime, off_runtime, Blocking};
 
@@ -495,6 +497,13 @@ impl Store for PgStore {
 
     fn record_history(&self, id: Id) -> Result<Vec<Record>> {
         self.read(|tx| records::history(tx, id))
+    }
+
+    fn find_records(&self, query: &RecordQuery) -> Result<Vec<Record>> {
+        if query.limit == 0 {
+            return Ok(Vec::new());
+        }
+        self.read(|tx| records::find(tx, query))
     }
 
     fn record_by_natural_key(&self, natural_key: &str) -> Result<Option<Record>> {

@@ -21,6 +21,7 @@ use portwatch_model::{AgencyId, Database, Id, Record, RecordContent, RecordStatu
 
 use crate::api::{Change, PutOutcome, RecordCount, StoreStats};
 use crate::error::{Result, StoreError};
+use crate::find::{RecordQuery, TextMatch, SCAN_BATCH};
 
 /// A content ready to be written: its stored JSON, the hash of that JSON and its natural key.
 struct Encoded<'a> {
@@ -582,6 +583,61 @@ pub(super) fn changes_since(
             })
         })
         .collect()
+}
+
+/// One owner's records matching `query`, in id order, through the `records_by_owner` index.
+/// With a text to match, rows come through a cursor [`SCAN_BATCH`] at a time and the scan
+/// stops as soon as the page is full; without one, the page is one `LIMIT`ed query.
+pub(super) fn find(tx: &mut Transaction<'_>, query: &RecordQuery) -> Result<Vec<Record>> {
+    let text = TextMatch::new(query.text.as_deref());
+    let owner = query.owner.as_str();
+    let after = query.after.map(|id| id.as_uuid());
+    let database = query.database.map(Database::as_str);
+    let status = query.status.map(status_str);
+    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![&owner];
+    let mut sql = format!(
+        "SELECT r.id, {VERSION_COLUMNS} FROM records r JOIN versions v ON v.seq = r.latest_seq \
+         WHERE r.owner = $1"
+    );
+    if let Some(after) = &after {
+        params.push(after);
+        sql.push_str(&format!(" AND r.id > ${}", params.len()));
+    }
+    if let Some(database) = &database {
+        params.push(database);
+        sql.push_str(&format!(" AND r.database = ${}", params.len()));
+    }
+    if let Some(status) = &status {
+        params.push(status);
+        sql.push_str(&format!(" AND r.status = ${}", params.len()));
+    }
+    sql.push_str(" ORDER BY r.id");
+    let Some(text) = text else {
+        sql.push_str(&format!(" LIMIT {}", query.limit));
+        let rows = tx.query(&sql, &params)?;
+        return rows
+            .iter()
+            .map(|row| record_from_row(Id::from_uuid(row.get(0)), row, 1))
+            .collect();
+    };
+    let statement = tx.prepare(&sql)?;
+    let portal = tx.bind(&statement, &params)?;
+    let mut found = Vec::new();
+    loop {
+        let rows = tx.query_portal(&portal, SCAN_BATCH as i32)?;
+        for row in &rows {
+            let record = record_from_row(Id::from_uuid(row.get(0)), row, 1)?;
+            if text.matches(&record.content) {
+                found.push(record);
+                if found.len() == query.limit {
+                    return Ok(found);
+                }
+            }
+        }
+        if rows.len() < SCAN_BATCH {
+            return Ok(found);
+        }
+    }
 }
 
 /// Rows fetched per round trip when scanning every active record.

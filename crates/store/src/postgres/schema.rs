@@ -27,10 +27,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: NETWORK_HITS_AND_AUDIT,
     },
+    Migration {
+        version: 3,
+        sql: RECORDS_BY_OWNER,
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const LATEST_VERSION: u32 = 2;
+pub const LATEST_VERSION: u32 = 3;
 
 /// Version 1: records, their versions (the change log) and the change log's head.
 ///
@@ -114,6 +118,12 @@ CREATE TABLE audit_head (
     seq      BIGINT NOT NULL,
     hash     TEXT NOT NULL
 );
+";
+
+/// Version 3: an owner's records in id (creation) order, for records management. `uuid`
+/// compares byte-wise, so id order is creation order here as on SQLite.
+const RECORDS_BY_OWNER: &str = "
+CREATE INDEX records_by_owner ON records (owner, id);
 ";
 
 /// The schema version of the database (0 before the first migration).

@@ -22,7 +22,9 @@ use portwatch_model::{
     RecordContent,
 };
 
-use crate::api::{AuditReport, Change, FollowUp, HitFilter, PutOutcome, Store, StoreStats};
+use crate::api::{
+    AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordQuery, Store, StoreStats,
+};
 use crate::error::{Result, StoreError};
 
 pub use schema::LATEST_VERSION as LATEST_SCHEMA_VERSION;
@@ -266,6 +268,10 @@ impl Store for SqliteStore {
 
     fn record_history(&self, id: Id) -> Result<Vec<Record>> {
         self.read(|tx| records::history(tx, id))
+    }
+
+    fn find_records(&self, query: &RecordQuery) -> Result<Vec<Record>> {
+        self.read(|tx| records::find(tx, query))
     }
 
     fn record_by_natural_key(&self, natural_key: &str) -> Result<Option<Record>> {

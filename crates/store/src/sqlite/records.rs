@@ -9,6 +9,7 @@ use portwatch_model::{AgencyId, Database, Id, Record, RecordContent, RecordStatu
 
 use crate::api::{Change, PutOutcome, RecordCount, StoreStats};
 use crate::error::{Result, StoreError};
+use crate::find::{RecordQuery, TextMatch};
 
 /// A content ready to be written: its JSON, the hash of that JSON and its natural key,
 /// computed before the write lock is taken.
@@ -535,6 +536,57 @@ pub(super) fn changes_since(
         });
     }
     Ok(changes)
+}
+
+/// One owner's records matching `query`, in id order, through the `records_by_owner` index.
+/// Rows stream from SQLite, so the scan stops as soon as the page is full.
+pub(super) fn find(tx: &Transaction<'_>, query: &RecordQuery) -> Result<Vec<Record>> {
+    let text = TextMatch::new(query.text.as_deref());
+    let mut sql = format!(
+        "SELECT r.id, {VERSION_COLUMNS} FROM records r INDEXED BY records_by_owner \
+         JOIN versions v ON v.seq = r.latest_seq WHERE r.owner = ?1"
+    );
+    let mut values: Vec<rusqlite::types::Value> = vec![query.owner.as_str().to_owned().into()];
+    let mut condition =
+        |sql: &mut String, column: &str, op: &str, value: rusqlite::types::Value| {
+            values.push(value);
+            sql.push_str(&format!(" AND r.{column} {op} ?{}", values.len()));
+        };
+    if let Some(after) = query.after {
+        condition(&mut sql, "id", ">", id_blob(after).to_vec().into());
+    }
+    if let Some(database) = query.database {
+        condition(
+            &mut sql,
+            "database",
+            "=",
+            database.as_str().to_owned().into(),
+        );
+    }
+    if let Some(status) = query.status {
+        condition(
+            &mut sql,
+            "status",
+            "=",
+            status_str(status).to_owned().into(),
+        );
+    }
+    sql.push_str(" ORDER BY r.id");
+    if text.is_none() {
+        sql.push_str(&format!(" LIMIT {}", query.limit));
+    }
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    let mut found = Vec::new();
+    while found.len() < query.limit {
+        let Some(row) = rows.next()? else { break };
+        let id = id_from_blob(row.get_ref(0)?.as_blob()?);
+        let record = record_from_row(id, row, 1)?;
+        if text.as_ref().is_none_or(|t| t.matches(&record.content)) {
+            found.push(record);
+        }
+    }
+    Ok(found)
 }
 
 pub(super) fn for_each_active(tx: &Transaction<'_>, visit: &mut dyn FnMut(Record)) -> Result<u64> {
