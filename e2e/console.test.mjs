@@ -319,6 +319,34 @@ async function main() {
     await np.locator(".history li").first().waitFor();
     await shot(np, "07-ncb-record");
 
+    step("the NCB creates, updates and cancels a record of its own");
+    np.on("dialog", (dialog) => dialog.accept());
+    await np.getByRole("button", { name: "New person" }).click();
+    const form = np.locator("#record-detail form");
+    await form.getByLabel("Our reference").fill("P-2026-0007");
+    await form.getByLabel("Full name").fill("Youssef EL AMRANI");
+    await form.getByLabel("Aliases (separated by ;)").fill("Youssef AMRANI");
+    await form.getByLabel("Dates of birth").fill("1985-07-14");
+    await form.getByLabel("Nationalities").fill("MAR");
+    await form.getByLabel("Notice", { exact: true }).selectOption("blue");
+    await form.getByRole("button", { name: "Save" }).click();
+    await np.locator("#rec-view-title").getByText("Youssef EL AMRANI").waitFor();
+    await np.locator("#rec-view-title").getByText("Blue notice").waitFor();
+    await np.getByRole("button", { name: "Edit" }).click();
+    await np.locator("#record-detail form").getByLabel("Dates of birth").fill("1985-07-14, 1985-07");
+    await np.locator("#record-detail form").getByRole("button", { name: "Save" }).click();
+    await np.locator(".history li").nth(1).waitFor();
+    await np.getByRole("button", { name: "Cancel the record" }).click();
+    await np.locator(".history li").nth(2).waitFor();
+    assert.match(await np.locator(".history").textContent(), /v3 · cancelled/);
+    await shot(np, "07b-ncb-record-history");
+    const found = await np.request.get(`${base}/v1/records?database=persons&q=AMRANI`);
+    if (found.ok()) {
+      await np.getByLabel("Name, number or reference").fill("BENALI");
+      await np.getByRole("button", { name: "Search" }).click();
+      await np.locator(".record-list li").getByText("Karim BENALI").waitFor();
+    }
+
     step("the Arabic console is laid out right to left and remembered");
     await bp.goto(`${base}/#checkpoint`);
     await bp.locator("#lang").selectOption("ar");

@@ -39,17 +39,26 @@ export function shown() {
 }
 
 
-async function search(database, q) {
+/** One page of the caller's own records; `after` continues a list already shown. */
+async function search(database, q, after) {
   status(findMsg, t("loading"));
   try {
     const params = new URLSearchParams({ database, limit: "50" });
     if (q) params.set("q", q);
+    if (after) params.set("after", after);
     const page = await api("GET", `/v1/records?${params}`);
     const items = page.items || page;
-    status(findMsg, items.length ? "" : t("rec.none"));
-    results.replaceChildren(...items.map((r) => el("li", {},
+    if (!after) results.replaceChildren();
+    results.querySelector(".more")?.remove();
+    status(findMsg, items.length || after ? "" : t("rec.none"));
+    results.append(...items.map((r) => el("li", {},
       el("button", { type: "button", class: "link", onclick: () => view(r.id) }, describeRecord(r)),
       r.status === "cancelled" ? el("span", { class: "tag" }, t("rec.cancelled")) : "")));
+    if (page.next_after) {
+      results.append(el("li", { class: "more" }, el("button", {
+        type: "button", class: "secondary", onclick: () => search(database, q, page.next_after),
+      }, t("rec.more"))));
+    }
   } catch (err) {
     results.replaceChildren();
     status(findMsg, isMissing(err) ? t("rec.search_unavailable") : problemText(err), isMissing(err) ? "warn" : "error");

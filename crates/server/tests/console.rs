@@ -274,3 +274,66 @@ async fn console_pages_carry_a_strict_csp_and_point_nowhere_else() {
         );
     }
 }
+
+/// The keys of one language's dictionary in `i18n.js` (`const en = { "key": "…", … };`).
+fn dictionary_keys(i18n: &str, language: &str) -> std::collections::BTreeSet<String> {
+    let start = i18n
+        .find(&format!("const {language} = {{"))
+        .unwrap_or_else(|| panic!("no {language} dictionary"));
+    let body = &i18n[start..];
+    let body = &body[..body.find("\n};").expect("the dictionary ends")];
+    body.lines()
+        .filter_map(|line| line.trim().strip_prefix('"'))
+        .filter_map(|rest| rest.split_once("\":").map(|(key, _)| key.to_string()))
+        .collect()
+}
+
+fn asset(name: &str) -> &'static str {
+    portwatch_server::console::ASSETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, body)| *body)
+        .unwrap()
+}
+
+#[test]
+fn every_language_translates_every_string_the_console_uses() {
+    let i18n = asset("i18n.js");
+    let english = dictionary_keys(i18n, "en");
+    assert!(english.len() > 200, "{} keys", english.len());
+    for language in ["fr", "es", "ar"] {
+        let keys = dictionary_keys(i18n, language);
+        let missing: Vec<_> = english.difference(&keys).collect();
+        let extra: Vec<_> = keys.difference(&english).collect();
+        assert!(missing.is_empty(), "{language} lacks {missing:?}");
+        assert!(extra.is_empty(), "{language} has unknown keys {extra:?}");
+    }
+    // Every literal key the scripts and the page ask for exists.
+    let mut used = Vec::new();
+    for (name, _, body) in portwatch_server::console::ASSETS {
+        for marker in ["t(\"", "data-i18n=\"", "\"data-i18n\": \""] {
+            for (at, _) in body.match_indices(marker) {
+                // `onSignedOut("…")` is not `t("…")`.
+                let before = body[..at].chars().next_back().unwrap_or(' ');
+                if marker.starts_with('t') && (before.is_alphanumeric() || before == '_') {
+                    continue;
+                }
+                let piece = &body[at + marker.len()..];
+                let key: String = piece
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '.' || *c == '_')
+                    .collect();
+                if !key.is_empty() && piece[key.len()..].starts_with('"') {
+                    used.push((name.to_string(), key));
+                }
+            }
+        }
+    }
+    assert!(used.len() > 50, "found {} uses", used.len());
+    for (file, key) in used {
+        assert!(
+            english.contains(&key),
+            "{file} uses {key:?}, which no dictionary has"
+        );
+    }
+}
