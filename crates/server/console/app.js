@@ -166,7 +166,8 @@ async function boot() {
       status(msg, err.status === 401 ? t("signin.bad") : problemText(err), "error");
     }
   });
-  window.addEventListener("hashchange", route);
+  // A screen opened from the menu takes the focus, so keyboard and screen-reader users land on it.
+  window.addEventListener("hashchange", () => { route(); document.getElementById("main").focus(); });
   try {
     const session = await api("GET", "/session");
     state.session = session;

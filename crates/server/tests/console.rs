@@ -206,6 +206,8 @@ async fn revoking_the_key_ends_its_sessions() {
     );
     let id = api_key.split('_').nth(1).unwrap().to_string();
     net.server.state.keys.revoke(&id).unwrap();
+    let ended = client.get("/session").await.problem(401);
+    assert!(ended["detail"].as_str().unwrap().contains("revoked"));
     assert_eq!(
         client.get("/v1/whoami").await.json()["credential"],
         "client_certificate"

@@ -190,7 +190,17 @@ async fn current(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let (_, session) = live_session(&state, &headers)?;
-    let caller = caller_for_key(&state, &session.key, None, Credential::Session).await?;
+    let Some(key) = state
+        .keys
+        .active(&session.key.id)
+        .map_err(Problem::internal)?
+    else {
+        state.sessions.close_for_key(&session.key.id);
+        return Err(Problem::unauthenticated(
+            "the API key of this console session was revoked; sign in again",
+        ));
+    };
+    let caller = caller_for_key(&state, &key, None, Credential::Session).await?;
     let mut response = super::api::json(StatusCode::OK, &describe(&session, &caller));
     secure_headers(response.headers_mut());
     Ok(response)
