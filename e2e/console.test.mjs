@@ -64,7 +64,7 @@ function freePort() {
 }
 
 async function waitReady(base, server) {
-  for (let i = 0; i < 200; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     if (server.exitCode !== null) throw new Error(`portwatch serve exited with ${server.exitCode}`);
     try { if ((await fetch(`${base}/readyz`)).ok) return; } catch (_) { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
@@ -159,6 +159,8 @@ async function main() {
     const gs = await browser.newContext({ viewport });
     const cspViolations = [];
     for (const ctx of [border, ncb, gs]) {
+      // Generous: under `cargo test --workspace` the machine is busy with other tests.
+      ctx.setDefaultTimeout(60000);
       ctx.on("console", (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
       ctx.on("weberror", (e) => cspViolations.push(`page error: ${e.error().message}`));
       // Nothing may leave the machine: any request to another origin fails the test.
@@ -180,6 +182,14 @@ async function main() {
     for (const hidden of ["inbox", "records", "command"]) {
       assert.equal(await bp.locator(`#nav a[data-screen="${hidden}"]`).isVisible(), false, `${hidden} is hidden from a border post`);
     }
+    step("keyboard: the first Tab reaches the skip link, which leads to the content");
+    await bp.reload();
+    await bp.locator("#checkpoint-title").waitFor();
+    await bp.keyboard.press("Tab");
+    assert.equal(await bp.evaluate(() => document.activeElement.className), "skip-link");
+    assert.ok(await bp.locator(".skip-link").isVisible(), "the skip link shows when focused");
+    await bp.keyboard.press("Enter");
+    assert.equal(await bp.evaluate(() => document.activeElement.id), "main");
     const cookies = await border.cookies(base);
     const session = cookies.find((c) => c.name === "pw_session");
     assert.ok(session && session.httpOnly && session.sameSite === "Strict", "HttpOnly, SameSite=Strict session cookie");
@@ -248,6 +258,11 @@ async function main() {
     await np.locator(".inbox-item.state-confirmed").first().waitFor();
     await shot(np, "05-ncb-inbox-confirmed");
 
+    step("the checkpoint's hit card shows the owner's answer and instructions");
+    await card.locator(".hit-answer .instructions").getByText(/Hold him/).waitFor();
+    assert.match(await card.locator(".hit-answer").textContent(), /Answer from NCB Rabat/);
+    await shot(bp, "05b-checkpoint-owner-answer");
+
     step("the command centre's counters move");
     if (operations) {
       await gp.waitForFunction(([s, h]) => {
@@ -290,6 +305,15 @@ async function main() {
     await bp.locator("#man-detail .hit-card").waitFor();
     assert.match(await bp.locator("#man-detail .hit-card").textContent(), /BENALI/i);
     await shot(bp, "06b-checkpoint-manifest");
+    const json = JSON.stringify([
+      { reference: "cabin 30", surname: "GARCIA", given_names: "Ana", birth_date: "1990-02-01" },
+      { reference: "car deck 9", vin: "WVWZZZ1JZXW000001" },
+    ]);
+    await bp.getByLabel("Show").selectOption("all");
+    await bp.locator("input[type=file]").setInputFiles({ name: "ferry.json", mimeType: "application/json", buffer: Buffer.from(json) });
+    await bp.getByRole("button", { name: "Screen the manifest" }).click();
+    await bp.getByText("2 entries screened: 1 hits, 0 errors.").waitFor();
+    assert.equal(await bp.locator("table.manifest tbody tr").count(), 2);
 
     step("a border post cannot open records management");
     await bp.goto(`${base}/#records`);

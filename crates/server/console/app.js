@@ -57,6 +57,7 @@ function setLanguage(lang, remember) {
   html.dir = RTL.includes(state.lang) ? "rtl" : "ltr";
   document.getElementById("lang").value = state.lang;
   localStorage.setItem("pw_lang", state.lang);
+  document.getElementById("live").textContent = "";
   translate();
   // Screens that keep what the person typed translate in place; the others are built again.
   for (const name of [...mounted]) {

@@ -238,6 +238,7 @@ export function hitCard(hit) {
     class: `hit-card${urgent ? " urgent" : ""}`, tabindex: "-1", "aria-labelledby": `hit-${hit.hit_id}`,
   });
   const deadline = el("span", {});
+  const answer = el("section", { class: "hit-answer", "aria-live": "polite" });
   card.append(
     el("header", {},
       el("span", { class: "hit-icon", "aria-hidden": "true" }, "⚠"),
@@ -253,14 +254,40 @@ export function hitCard(hit) {
       hit.record_id ? fact("hit.record", code(hit.record_id)) : "",
       el("div", {}, el("dt", {}, t("hit.deadline")), el("dd", {}, deadline)),
     ),
+    answer,
     takenButtons(hit),
   );
-  // The deadline is the stored hit's (10 minutes for an arrest request, 12 hours otherwise).
-  api("GET", `/v1/hits/${hit.hit_id}`).then((stored) => {
-    if (stored.deadline) deadline.replaceChildren(deadlineNode(stored.deadline));
-    else deadline.textContent = t("hit.ask_owner");
-  }).catch(() => { deadline.textContent = "—"; });
+  followOwnerAnswer(hit, card, deadline, answer);
   return card;
+}
+
+/** Shows the stored hit's deadline, then the owner's answer as soon as it comes (polled while
+ * the card is on screen: a checkpoint does not receive the owners' alert stream). */
+function followOwnerAnswer(hit, card, deadline, answer) {
+  let timer = null;
+  const check = async () => {
+    if (timer && !card.isConnected) { clearInterval(timer); return; }
+    let stored;
+    try { stored = await api("GET", `/v1/hits/${hit.hit_id}`); } catch (_) { deadline.textContent ||= "—"; return; }
+    if (!deadline.firstChild) {
+      if (stored.deadline) deadline.replaceChildren(deadlineNode(stored.deadline));
+      else deadline.textContent = t("hit.ask_owner");
+    }
+    if (stored.state === "pending") {
+      answer.replaceChildren(el("p", { class: "hint" }, t("hit.answer_wait", { owner: agencyName(hit.owner) })));
+      return;
+    }
+    clearInterval(timer);
+    deadline.replaceChildren(t("hit.answered", { state: t(`state.${stored.state}`) }));
+    const confirmed = stored.state === "confirmed";
+    answer.replaceChildren(el("h3", {}, t("hit.answer", { owner: agencyName(hit.owner) })),
+      el("p", { class: `tag ${confirmed ? "hit" : "ok"}` }, confirmed ? "✔ " : "✘ ", t(`state.${stored.state}`)),
+      confirmed ? "" : el("p", {}, t("hit.rejected_help")),
+      stored.instructions ? el("p", { class: "instructions" }, stored.instructions) : "");
+    if (card.isConnected) announce(`${t("hit.answer", { owner: agencyName(hit.owner) })}: ${t(`state.${stored.state}`)}`);
+  };
+  check();
+  timer = setInterval(check, 5000);
 }
 
 function reasonNode(hit) {

@@ -154,7 +154,7 @@ function answerForm(hit) {
       const body = { decision };
       if (area.value.trim()) body.instructions = area.value.trim();
       const answered = await api("POST", `/v1/hits/${hit.id}/follow-up`, body);
-      hits.set(hit.id, { ...hit, ...answered, state: decision });
+      hits.set(hit.id, answered.hit || { ...hit, state: decision, instructions: body.instructions });
       announce(t(decision === "confirmed" ? "in.confirmed" : "in.rejected"));
       render();
     } catch (err) {
