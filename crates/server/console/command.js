@@ -16,6 +16,7 @@ let root, picker, msg, timer, unsubscribe;
 let operations = [];
 let current = null;
 let counters = {};
+let lastFigures = null;
 
 export function mount(section, ctx) {
   root = section;
@@ -125,6 +126,7 @@ async function refresh() {
   if (!current) return;
   try {
     const f = await api("GET", `/v1/operations/${encodeURIComponent(current.code)}/figures`);
+    lastFigures = f;
     status(msg, t("cc.as_of", { when: when(f.as_of || new Date().toISOString()) }));
     for (const k of COUNTERS) {
       const node = counters[k];
@@ -141,21 +143,56 @@ async function refresh() {
   } catch (err) {
     status(msg, problemText(err), "error");
   }
-  hitLists();
+  hitLists(lastFigures);
 }
 
-async function hitLists() {
-  if (kind() === "partner") return;
-  const scope = kind() === "general_secretariat" ? "all" : "owned";
-  const base = { scope, operation: current.id, limit: "500" };
+/** Hits of the chosen operation the lists need, read incrementally: new hits page on from the
+ * last cursor (the list is in creation order), the latest ones are kept; overdue and
+ * confirmed hits are read again only when their counts move. */
+const lists = { op: null, cursor: null, latest: [], known: new Map(), counts: "" };
+const PAGE = 500;
+const MAX_PAGES = 40;
+
+async function hitPages(params, from) {
+  const items = [];
+  let cursor = from;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const q = new URLSearchParams({ ...params, limit: String(PAGE) });
+    if (cursor) q.set("cursor", cursor);
+    const answer = await api("GET", `/v1/hits?${q}`);
+    items.push(...(answer.items || []));
+    if (!answer.next_cursor) return { items, cursor: items.length ? items[items.length - 1].id : cursor };
+    cursor = answer.next_cursor;
+  }
+  return { items, cursor };
+}
+
+async function hitLists(f) {
+  if (kind() === "partner" || !current) return;
+  const base = { scope: kind() === "general_secretariat" ? "all" : "owned", operation: current.id };
+  if (lists.op !== current.id) Object.assign(lists, { op: current.id, cursor: null, latest: [], known: new Map(), counts: "" });
   try {
-    const all = await api("GET", `/v1/hits?${new URLSearchParams(base)}`);
-    const latest = (all.items || []).slice(-8).reverse();
-    root.querySelector("#cc-latest").replaceChildren(...(latest.length ? latest.map(miniHit) : [el("li", { class: "empty" }, t("cc.none"))]));
-    const overdue = (all.items || []).filter((h) => h.overdue);
-    root.querySelector("#cc-overdue").replaceChildren(...(overdue.length ? overdue.map(miniHit) : [el("li", { class: "empty" }, t("cc.none"))]));
-    fillLeadChoices((all.items || []).filter((h) => h.state === "confirmed"));
+    const fresh = await hitPages(base, lists.cursor);
+    lists.cursor = fresh.cursor;
+    lists.latest = [...lists.latest, ...fresh.items].slice(-8);
+    for (const h of fresh.items) lists.known.delete(h.id);
+    fill("#cc-latest", lists.latest.map((h) => lists.known.get(h.id) || h).reverse());
+    const counts = `${f?.overdue_follow_ups}/${f?.confirmed_hits}/${f?.pending_hits}`;
+    if (counts !== lists.counts || !f) {
+      lists.counts = counts;
+      const overdue = f && !f.overdue_follow_ups ? [] : (await hitPages({ ...base, overdue: "true" })).items;
+      fill("#cc-overdue", overdue.slice(0, 20));
+      const confirmed = f && !f.confirmed_hits ? [] : (await hitPages({ ...base, state: "confirmed" })).items;
+      for (const h of [...overdue, ...confirmed]) lists.known.set(h.id, h);
+      fillLeadChoices(confirmed.slice(-50).reverse());
+      // States move (pending → confirmed): the latest list shows them as they are now.
+      fill("#cc-latest", lists.latest.map((h) => lists.known.get(h.id) || h).reverse());
+    }
   } catch (_) { /* the figures above still show */ }
+}
+
+function fill(selector, hits) {
+  root.querySelector(selector).replaceChildren(...(hits.length ? hits.map(miniHit) : [el("li", { class: "empty" }, t("cc.none"))]));
 }
 
 function miniHit(h) {
@@ -209,7 +246,7 @@ export function drawChart(box, series, sites) {
       const px = x(new Date(at).toISOString()).toFixed(1);
       const py = y(byHour.get(at) || 0).toFixed(1);
       points.push(`${px},${py}`);
-      if (byHour.get(at)) add("circle", { cx: px, cy: py, r: 3.5, class: `dot s${i % 8}` });
+      if (byHour.get(at) && lastIndex <= 24) add("circle", { cx: px, cy: py, r: 3.5, class: `dot s${i % 8}` });
     }
     add("polyline", { points: points.join(" "), class: `series s${i % 8}`, fill: "none" });
     legend.append(el("li", { class: `s${i % 8}` }, el("span", { class: "swatch", "aria-hidden": "true" }),
