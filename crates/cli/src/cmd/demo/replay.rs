@@ -387,27 +387,16 @@ async fn booth(line: Arc<Line>) -> anyhow::Result<()> {
         bar,
     } = &*line;
     let addr = *addr;
-    let mut connections: HashMap<&'static str, Connection> = HashMap::new();
+    let mut connections = Connections::new(paths.clone(), addr);
     loop {
         let next = crossings.lock().await.recv().await;
         let Some((index, crossing)) = next else {
             return Ok(());
         };
         let port = &NEPTUNE_PORTS[crossing.port];
-        if !connections.contains_key(port.agency) {
-            let conn = Connection::open(addr, "localhost", paths.client(port.agency)?).await?;
-            connections.insert(port.agency, conn);
-        }
-        let conn = connections.get_mut(port.agency).expect("just opened");
         let (path, body) = request_of(&crossing);
         clock.advance_to(crossing.at);
-        let (status, answer) = conn
-            .send(
-                Method::POST,
-                path,
-                Some((Bytes::from(body.to_string()), "application/json")),
-            )
-            .await?;
+        let (status, answer) = connections.post(port.agency, path, &body).await?;
         bar.inc(1);
         if status != StatusCode::OK {
             if tally.searches_failed.get() < 5 {
@@ -561,7 +550,7 @@ async fn desk(
     mut incoming: mpsc::UnboundedReceiver<(OffsetDateTime, HitToAnswer)>,
 ) -> anyhow::Result<()> {
     let mut queue: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
-    let mut connections: HashMap<String, Connection> = HashMap::new();
+    let mut connections = Connections::new(paths.clone(), addr);
     let mut open = true;
     loop {
         while let Ok((at, hit)) = incoming.try_recv() {
@@ -572,7 +561,7 @@ async fn desk(
         let now = clock.now();
         while queue.peek().is_some_and(|p| p.0.due <= now) {
             let Reverse(pending) = queue.pop().expect("peeked");
-            answer(&paths, addr, &mut connections, &traffic, &tally, pending).await?;
+            answer(&mut connections, &traffic, &tally, pending).await?;
         }
         if !open && incoming.is_empty() {
             tally.unanswered.add(queue.len() as u64);
@@ -635,45 +624,83 @@ async fn schedule(
     }))
 }
 
-async fn connection<'c>(
-    connections: &'c mut HashMap<String, Connection>,
-    paths: &Paths,
+/// Kept-alive mutual-TLS connections, one per agency, opened on first use and opened again
+/// once when the server has closed one (an NCB desk may stay idle longer than the server keeps
+/// an idle connection).
+struct Connections {
+    paths: Paths,
     addr: SocketAddr,
-    agency: &str,
-) -> anyhow::Result<&'c mut Connection> {
-    if !connections.contains_key(agency) {
-        let conn = Connection::open(addr, "localhost", paths.client(agency)?).await?;
-        connections.insert(agency.to_string(), conn);
-    }
-    Ok(connections.get_mut(agency).expect("just opened"))
+    open: HashMap<String, Connection>,
 }
 
-async fn post(
-    conn: &mut Connection,
-    path: &str,
-    body: serde_json::Value,
-) -> anyhow::Result<serde_json::Value> {
-    let (status, answer) = conn
-        .send(
-            Method::POST,
-            path,
-            Some((Bytes::from(body.to_string()), "application/json")),
-        )
-        .await?;
-    if !status.is_success() {
-        anyhow::bail!(
-            "POST {path} failed with {status}: {}",
-            String::from_utf8_lossy(&answer)
-        );
+impl Connections {
+    fn new(paths: Paths, addr: SocketAddr) -> Connections {
+        Connections {
+            paths,
+            addr,
+            open: HashMap::new(),
+        }
     }
-    Ok(serde_json::from_slice(&answer)?)
+
+    async fn connection(&mut self, agency: &str) -> anyhow::Result<&mut Connection> {
+        if !self.open.contains_key(agency) {
+            let config = self.paths.client(agency)?;
+            let conn = Connection::open(self.addr, "localhost", config).await?;
+            self.open.insert(agency.to_string(), conn);
+        }
+        Ok(self.open.get_mut(agency).expect("opened just above"))
+    }
+
+    /// POSTs `body` as `agency`; the answer's status and body.
+    async fn post(
+        &mut self,
+        agency: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<(StatusCode, Bytes)> {
+        let bytes = Bytes::from(body.to_string());
+        let first = self
+            .connection(agency)
+            .await?
+            .send(
+                Method::POST,
+                path,
+                Some((bytes.clone(), "application/json")),
+            )
+            .await;
+        match first {
+            Ok(answer) => Ok(answer),
+            Err(_) => {
+                self.open.remove(agency);
+                self.connection(agency)
+                    .await?
+                    .send(Method::POST, path, Some((bytes, "application/json")))
+                    .await
+            }
+        }
+    }
+
+    /// POSTs `body` as `agency` and reads the JSON answer; anything but a 2xx is an error.
+    async fn post_ok(
+        &mut self,
+        agency: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> anyhow::Result<serde_json::Value> {
+        let (status, answer) = self.post(agency, path, &body).await?;
+        if !status.is_success() {
+            anyhow::bail!(
+                "POST {path} as {agency} failed with {status}: {}",
+                String::from_utf8_lossy(&answer)
+            );
+        }
+        Ok(serde_json::from_slice(&answer)?)
+    }
 }
 
 /// The owner answers; on a confirmed planted subject the checkpoint acts and a lead opens.
 async fn answer(
-    paths: &Paths,
-    addr: SocketAddr,
-    connections: &mut HashMap<String, Connection>,
+    connections: &mut Connections,
     traffic: &Traffic<'static>,
     tally: &Tally,
     pending: Pending,
@@ -684,13 +711,13 @@ async fn answer(
         Decision::Confirm => "confirmed",
         _ => "rejected",
     };
-    let conn = connection(connections, paths, addr, &owner).await?;
-    post(
-        conn,
-        &format!("/v1/hits/{hit_id}/follow-up"),
-        serde_json::json!({"decision": decision, "instructions": pending.instructions}),
-    )
-    .await?;
+    connections
+        .post_ok(
+            &owner,
+            &format!("/v1/hits/{hit_id}/follow-up"),
+            serde_json::json!({"decision": decision, "instructions": pending.instructions}),
+        )
+        .await?;
     if pending.decision != Decision::Confirm {
         tally.rejected.add(1);
         return Ok(());
@@ -699,29 +726,29 @@ async fn answer(
     let Some((kind, _, _)) = pending.planted else {
         return Ok(());
     };
-    let booth = connection(connections, paths, addr, pending.booth).await?;
-    post(
-        booth,
-        &format!("/v1/hits/{hit_id}/action-taken"),
-        serde_json::json!({"action_taken": action_taken(pending.hit.action)}),
-    )
-    .await?;
+    connections
+        .post_ok(
+            pending.booth,
+            &format!("/v1/hits/{hit_id}/action-taken"),
+            serde_json::json!({"action_taken": action_taken(pending.hit.action)}),
+        )
+        .await?;
     tally.actions_recorded.add(1);
     let plan = traffic.lead_for(kind, pending.key);
-    let conn = connection(connections, paths, addr, &owner).await?;
-    post(
-        conn,
-        "/v1/investigations",
-        serde_json::json!({
-            "operation": OPERATION,
-            "category": plan.category,
-            "title": plan.title,
-            "hits": [hit_id],
-            "outcomes": plan.outcomes,
-            "notes": [pending.instructions],
-        }),
-    )
-    .await?;
+    connections
+        .post_ok(
+            &owner,
+            "/v1/investigations",
+            serde_json::json!({
+                "operation": OPERATION,
+                "category": plan.category,
+                "title": plan.title,
+                "hits": [hit_id],
+                "outcomes": plan.outcomes,
+                "notes": [pending.instructions],
+            }),
+        )
+        .await?;
     tally.leads_opened.add(1);
     Ok(())
 }
