@@ -3,6 +3,8 @@
 #
 #   eval "$(scripts/pg-test-server.sh start)"   # exports PORTWATCH_TEST_PG=postgres://...
 #   scripts/pg-test-server.sh stop
+#   scripts/pg-test-server.sh pause    # stops the server but keeps its data (an outage)
+#   scripts/pg-test-server.sh resume   # starts it again on the same port with the same data
 #
 # `start` installs Debian's `postgresql` package when `initdb` is missing, runs `initdb` as the
 # `postgres` user (initdb refuses root) in a new temporary folder, starts the server on
@@ -60,6 +62,17 @@ as_owner() {
     fi
 }
 
+# Starts the server of folder $2 with the binaries in $1 on port $3.
+run_server() {
+    local bindir="$1" dir="$2" port="$3"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -k $dir -c max_connections=300" \
+        start >&2 || {
+        cat "$dir/server.log" >&2
+        exit 1
+    }
+}
+
 start() {
     if [[ -f "$STATE" ]]; then
         log "a test server is already recorded in $STATE; run '$0 stop' first"
@@ -77,13 +90,8 @@ start() {
         exit 1
     }
     # fsync stays on (the tests check durable commits); the socket lives in the folder.
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -k $dir -c max_connections=300" \
-        start >&2 || {
-        cat "$dir/server.log" >&2
-        exit 1
-    }
-    printf '%s\n%s\n' "$dir" "$bindir" >"$STATE"
+    run_server "$bindir" "$dir" "$port"
+    printf '%s\n%s\n%s\n' "$dir" "$bindir" "$port" >"$STATE"
     as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U "$user" portwatch_test
     local url="postgres://$user@127.0.0.1:$port/portwatch_test"
     log "PostgreSQL is up in $dir on 127.0.0.1:$port"
@@ -103,11 +111,28 @@ stop() {
     log "stopped and removed $dir"
 }
 
+# Stops the recorded server (connections are cut) and keeps its folder, for outage tests.
+pause() {
+    [[ -f "$STATE" ]] || { log "no test server recorded in $STATE"; exit 1; }
+    as_owner "$(sed -n 2p "$STATE")/pg_ctl" -D "$(sed -n 1p "$STATE")/data" -m fast -w stop >&2
+}
+
+# Starts a paused server again, on the port it had.
+resume() {
+    [[ -f "$STATE" ]] || { log "no test server recorded in $STATE"; exit 1; }
+    local port
+    port="$(sed -n 3p "$STATE")"
+    [[ -n "$port" ]] || { log "$STATE records no port (started by an older script)"; exit 1; }
+    run_server "$(sed -n 2p "$STATE")" "$(sed -n 1p "$STATE")" "$port"
+}
+
 case "${1:-}" in
 start) start ;;
 stop) stop ;;
+pause) pause ;;
+resume) resume ;;
 *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|stop|pause|resume" >&2
     exit 2
     ;;
 esac

@@ -113,7 +113,9 @@ pub fn event(caller: &Caller, action: AuditAction) -> AuditEvent {
 struct Job {
     events: Vec<AuditEvent>,
     hits: Vec<Hit>,
-    done: oneshot::Sender<Result<Vec<AuditEntry>, String>>,
+    /// The store's error travels as a problem, so that an unreachable database is still a
+    /// 503 (not a 500) for the request that waits on its audit entry.
+    done: oneshot::Sender<Result<Vec<AuditEntry>, Problem>>,
 }
 
 /// The handle request handlers write the audit trail through.
@@ -150,7 +152,6 @@ impl AuditLog {
             .map_err(|_| Problem::internal("the audit writer has stopped"))?;
         wait.await
             .map_err(|_| Problem::internal("the audit writer has stopped"))?
-            .map_err(Problem::internal)
     }
 
     /// Appends one event.
@@ -184,9 +185,9 @@ fn write_batch(store: &dyn Store, mut jobs: Vec<Job>) {
     let entries = match store.append_audit(&events) {
         Ok(entries) => entries,
         Err(e) => {
-            let reason = e.to_string();
+            let problem = Problem::from(e);
             for job in jobs {
-                let _ = job.done.send(Err(reason.clone()));
+                let _ = job.done.send(Err(problem.clone()));
             }
             return;
         }
@@ -208,7 +209,7 @@ fn write_batch(store: &dyn Store, mut jobs: Vec<Job>) {
         .iter()
         .flat_map(|(j, _)| j.hits.iter().cloned())
         .collect();
-    let stored = store.insert_hits(&hits).map_err(|e| e.to_string());
+    let stored = store.insert_hits(&hits).map_err(Problem::from);
     for (job, mine) in waiting {
         let _ = job.done.send(stored.clone().map(|()| mine));
     }

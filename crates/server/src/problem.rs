@@ -61,6 +61,10 @@ pub struct ProblemDoc {
 
 const TYPE_BASE: &str = "https://portwatch.invalid/problems/";
 
+/// Seconds a client waits before retrying while the database is unreachable: long enough not
+/// to hammer a restarting database, short enough for a checkpoint queue.
+const DATABASE_RETRY_AFTER: u64 = 2;
+
 impl Problem {
     pub fn new(
         status: StatusCode,
@@ -195,6 +199,20 @@ impl Problem {
         p
     }
 
+    /// 503: the database cannot be reached. Said once, in words for the person at the
+    /// checkpoint; the store's reason (host, port, driver message) goes to the log only.
+    pub fn database_unavailable(reason: impl std::fmt::Display) -> Self {
+        tracing::warn!(error = %reason, "the database is unavailable");
+        let mut p = Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database-unavailable",
+            "Database unavailable",
+            "the database is unavailable; retry shortly — accepted writes are kept",
+        );
+        p.retry_after = Some(DATABASE_RETRY_AFTER);
+        p
+    }
+
     /// 500: the detail is logged, the client gets only a generic message.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
@@ -235,6 +253,7 @@ impl From<StoreError> for Problem {
                 Problem::conflict(err.to_string())
             }
             StoreError::Busy { .. } => Problem::unavailable(err.to_string()),
+            StoreError::Unavailable { reason } => Problem::database_unavailable(reason),
             _ => Problem::internal(err),
         }
     }
@@ -500,6 +519,23 @@ mod tests {
         let p = record_content(serde_json::json!({"owner": "ncb-rabat", "visibility": "some"}))
             .unwrap_err();
         assert_eq!(p.field.as_deref(), Some("visibility"), "{}", p.detail);
+    }
+
+    #[test]
+    fn an_unreachable_database_is_a_503_said_once() {
+        let err = StoreError::Unavailable {
+            reason: "error connecting to server: Connection refused".into(),
+        };
+        let p = Problem::from(err);
+        assert_eq!(p.status, 503);
+        assert_eq!(p.retry_after, Some(DATABASE_RETRY_AFTER));
+        assert!(p.kind.ends_with("/database-unavailable"));
+        assert_eq!(
+            p.detail,
+            "the database is unavailable; retry shortly — accepted writes are kept"
+        );
+        let response = p.into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "2");
     }
 
     #[test]

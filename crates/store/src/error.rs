@@ -76,6 +76,16 @@ pub enum StoreError {
     )]
     Busy { seconds: u64 },
 
+    /// The database could not be reached, or the connection broke during the call (refused,
+    /// closed, timed out, the server shutting down). Nothing is wrong with the request: the
+    /// same call succeeds once the database answers again, and the store reconnects by itself.
+    /// The reason is said once, with no source chained behind it, so that printing the error
+    /// with its causes does not repeat it.
+    #[error(
+        "database unavailable: {reason}; portwatch reconnects by itself once it answers again"
+    )]
+    Unavailable { reason: String },
+
     /// A file-system error while creating or opening the data directory.
     #[error("cannot use data directory {}: {source}", dir.display())]
     Io {
@@ -87,6 +97,14 @@ pub enum StoreError {
     /// Any other error of the database engine underneath.
     #[error("storage error: {0}")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// True when the database could not be reached: a server answers 503 and the caller
+    /// retries, rather than reporting a fault.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
 }
 
 /// Shorthand for the store's results.

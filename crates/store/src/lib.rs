@@ -37,7 +37,7 @@
 //!
 //! | table            | one row per                | key                    | notes |
 //! |------------------|----------------------------|------------------------|-------|
-//! | `records`        | record                     | `pk`; unique `id`; index on `key_hash` | natural key and its 64-bit hash, owner, database, latest version number, status, SHA-256 of the latest content, `latest_seq` |
+//! | `records`        | record                     | `pk`; unique `id`; index on `key_hash`; index on (`owner`, `id`) for an agency's own records | natural key and its 64-bit hash, owner, database, latest version number, status, SHA-256 of the latest content, `latest_seq` |
 //! | `versions`       | version = change-log entry | `seq`                  | `record_pk`, version, status, time, `prev_seq` (the record's previous version), content as JSON (`{"owner", "visibility", "review_date", "source_id", "body": {"document": …}}`) |
 //! | `agencies`       | agency                     | `id`                   | JSON |
 //! | `operations`     | operation                  | `id`; unique `code`    | JSON |

@@ -42,13 +42,12 @@
 //!
 //! # When the database goes away
 //!
-//! A call that cannot reach the database fails with [`StoreError::Backend`] holding a
-//! [`DatabaseUnavailable`], whose message begins with "database unavailable:"
-//! ([`is_unavailable`] tells a server to answer 503). Broken connections are dropped from the
-//! pool and later calls open new ones, so the store recovers by itself when the database is
-//! back. A transaction cut off before `COMMIT` was answered may or may not have committed;
-//! writes are idempotent (`put_records` of the same content changes nothing), so the caller
-//! retries.
+//! A call that cannot reach the database fails with [`StoreError::Unavailable`], whose message
+//! begins with "database unavailable:" ([`is_unavailable`] tells a server to answer 503).
+//! Broken connections are dropped from the pool and later calls open new ones, so the store
+//! recovers by itself when the database is back. A transaction cut off before `COMMIT` was
+//! answered may or may not have committed; writes are idempotent (`put_records` of the same
+//! content changes nothing), so the caller retries.
 //!
 //! # No TLS to the database
 //!
@@ -100,33 +99,22 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// ([`StoreError::Busy`]).
 const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The database could not be reached, or the connection broke during the call.
-#[derive(Debug)]
-pub struct DatabaseUnavailable {
-    reason: String,
-}
-
-impl fmt::Display for DatabaseUnavailable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "database unavailable: {}; portwatch reconnects by itself once it answers again",
-            self.reason
-        )
-    }
-}
-
-impl std::error::Error for DatabaseUnavailable {}
-
 /// True when `err` means the database could not be reached (a server answers 503).
 pub fn is_unavailable(err: &StoreError) -> bool {
-    matches!(err, StoreError::Backend(source) if source.is::<DatabaseUnavailable>())
+    err.is_unavailable()
 }
 
-fn unavailable(reason: impl fmt::Display) -> StoreError {
-    StoreError::Backend(Box::new(DatabaseUnavailable {
-        reason: reason.to_string(),
-    }))
+/// The error of a database that cannot be reached. It used to be a `Backend` error wrapping
+/// its own "database unavailable" error as its source, so a message printed with its causes
+/// said "database unavailable" twice; the reason now travels as text, said once.
+fn unavailable(e: postgres::Error) -> StoreError {
+    // The driver's message ("error connecting to server") leaves out why; its source says it
+    // ("Connection refused").
+    let reason = match std::error::Error::source(&e) {
+        Some(cause) if !e.to_string().contains(&cause.to_string()) => format!("{e}: {cause}"),
+        _ => e.to_string(),
+    };
+    StoreError::Unavailable { reason }
 }
 
 /// True for errors of the connection rather than of the statement.
@@ -660,6 +648,9 @@ mod tests {
         // Port 1 on loopback: nothing listens there.
         let err = PgStore::connect("postgres://portwatch@127.0.0.1:1/portwatch").unwrap_err();
         assert!(is_unavailable(&err), "{err:?}");
-        assert!(err.to_string().contains("database unavailable:"), "{err}");
+        let message = err.to_string();
+        assert!(message.contains("database unavailable:"), "{message}");
+        assert_eq!(message.matches("unavailable").count(), 1, "{message}");
+        assert!(message.contains("refused"), "the reason is said: {message}");
     }
 }
