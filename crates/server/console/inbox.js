@@ -16,7 +16,9 @@ export function mount(section, ctx) {
   const msg = el("p", { class: "status", id: "inbox-status" });
   const [showWrap, show] = [el("label", { class: "inline" }), el("input", { type: "checkbox", id: "inbox-answered" })];
   showWrap.append(show, " ", el("span", { "data-i18n": "in.show_answered" }, t("in.show_answered")));
-  show.addEventListener("change", render);
+  show.addEventListener("change", () => {
+    if (show.checked && !answeredLoaded) { answeredLoaded = true; load(msg, {}); } else render();
+  });
   section.append(
     el("h1", { id: "inbox-title", "data-i18n": "in.title" }, t("in.title")),
     el("p", { class: "hint" }, el("span", { class: "live-dot", "aria-hidden": "true" }), " ",
@@ -31,24 +33,30 @@ export function mount(section, ctx) {
       root.querySelector(`[data-hit="${hit.id}"]`)?.classList.add("fresh");
     }
   });
-  load(msg);
+  load(msg, { state: "pending" });
 }
+
+/** Shown at most: the most urgent first; the rest wait their turn. */
+const SHOWN = 100;
+let answeredLoaded = false;
 
 export function unmount() {
   if (unsubscribe) unsubscribe();
   hits.clear();
+  answeredLoaded = false;
 }
 
 export function shown() { render(); }
 
 export function translate() { if (root) { applyI18n(root); render(); } }
 
-async function load(msg) {
+/** Reads the hits on our records (`filter`: e.g. only pending ones), every page. */
+async function load(msg, filter) {
   status(msg, t("loading"));
   try {
     let cursor = null;
     do {
-      const q = new URLSearchParams({ scope: "owned", limit: "500" });
+      const q = new URLSearchParams({ scope: "owned", limit: "500", ...filter });
       if (cursor) q.set("cursor", cursor);
       const page = await api("GET", `/v1/hits?${q}`);
       for (const hit of page.items) hits.set(hit.id, hit);
@@ -78,8 +86,9 @@ function render() {
   const showAnswered = root.querySelector("#inbox-answered")?.checked;
   const items = [...hits.values()].filter((h) => showAnswered || h.state === "pending").sort(order);
   const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.id : null;
-  list.replaceChildren(...items.map(item));
+  list.replaceChildren(...items.slice(0, SHOWN).map(item));
   if (!items.length) list.append(el("li", { class: "empty" }, t("in.empty")));
+  if (items.length > SHOWN) list.append(el("li", { class: "empty" }, t("in.more", { shown: SHOWN, total: items.length })));
   if (focused) document.getElementById(focused)?.focus();
 }
 
