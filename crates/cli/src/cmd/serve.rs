@@ -41,6 +41,10 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered 503.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Also serve the API and the web console on plain HTTP at this loopback address (e.g.
+    /// 127.0.0.1:8080), for the people at the machine that runs a mutual-TLS server.
+    #[arg(long)]
+    console_listen: Option<SocketAddr>,
 }
 
 pub fn run(args: ServeArgs, data: &Path, store: Option<&str>) -> anyhow::Result<()> {
@@ -79,7 +83,7 @@ pub fn run(args: ServeArgs, data: &Path, store: Option<&str>) -> anyhow::Result<
         limits,
         data: data.to_path_buf(),
         clock: portwatch_server::Clock::real(),
-        console_listen: None,
+        console_listen: args.console_listen,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -94,6 +98,9 @@ pub fn run(args: ServeArgs, data: &Path, store: Option<&str>) -> anyhow::Result<
             "the web console: {scheme}://{}/ (sign in with an API key)",
             server.local_addr
         );
+        if let Some(console) = server.console_addr {
+            eprintln!("the web console on this machine: http://{console}/");
+        }
         tokio::signal::ctrl_c().await?;
         eprintln!("stopping");
         server.shutdown().await;
