@@ -364,6 +364,27 @@ async function main() {
     await np.locator(".history li").nth(2).waitFor();
     assert.match(await np.locator(".history").textContent(), /v3 · cancelled/);
     await shot(np, "07b-ncb-record-history");
+    await np.getByRole("button", { name: "New vehicle" }).click();
+    const vehicle = np.locator("#record-detail form");
+    await vehicle.getByLabel("VIN").fill("VF1RFB00X56000007");
+    await vehicle.getByLabel("Plate", { exact: true }).fill("12345-A-6");
+    await vehicle.getByLabel("Plate country").fill("MAR");
+    await vehicle.getByLabel("Make").fill("Renault");
+    await vehicle.getByLabel("Year").fill("2021");
+    await vehicle.getByRole("button", { name: "Save" }).click();
+    await np.locator("#rec-view-title").getByText("VF1RFB00X56000007").waitFor();
+    await np.getByRole("button", { name: "New travel document" }).click();
+    const doc = np.locator("#record-detail form");
+    await doc.getByLabel("Document number").fill("MA7654321");
+    await doc.getByLabel("Issuing state").fill("MAR");
+    await doc.getByLabel("Status").selectOption("lost");
+    await doc.getByRole("button", { name: "Save" }).click();
+    await np.locator("#rec-view-title").getByText("MA7654321").waitFor();
+    const screened = await border.request.post(`${base}/v1/screen/document`, {
+      headers: { "X-CSRF-Token": (await (await border.request.get(`${base}/session`)).json()).csrf_token },
+      data: { number: "MA7654321", issuing_state: "MAR" },
+    });
+    assert.equal((await screened.json()).hit, true, "a document recorded through the console is screened at once");
     const found = await np.request.get(`${base}/v1/records?database=persons&q=AMRANI`);
     if (found.ok()) {
       await np.getByLabel("Name, number or reference").fill("BENALI");

@@ -65,11 +65,11 @@ async function load() {
     if (!Array.isArray(operations)) operations = operations.items || [];
   } catch (err) {
     operations = [];
-    if (isMissing(err)) { fallbackStats(); return; }
+    if (isMissing(err)) { fallbackStats("cc.ops_unavailable"); return; }
     status(msg, problemText(err), "error");
     return;
   }
-  if (!operations.length) { status(msg, t("cc.no_ops"), "warn"); fallbackStats(); return; }
+  if (!operations.length) { fallbackStats("cc.no_ops"); return; }
   picker.replaceChildren(...operations.map((o) => el("option", { value: o.code }, `${o.code} — ${o.name}`)));
   const running = operations.find((o) => isRunning(o)) || operations[operations.length - 1];
   picker.value = running.code;
@@ -81,10 +81,10 @@ function isRunning(o) {
   return o.starts_on <= today && today <= o.ends_on;
 }
 
-/** Without operations, the counters come from the network statistics. */
-async function fallbackStats() {
+/** Without operations, the hit counter comes from the network statistics. */
+async function fallbackStats(why) {
   picker.disabled = true;
-  status(msg, t("cc.ops_unavailable"), "warn");
+  status(msg, `${t(why)} ${t("cc.network_totals")}`, "warn");
   clearInterval(timer);
   const tick = async () => {
     try {
