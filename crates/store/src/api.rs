@@ -4,6 +4,8 @@
 //! and the CLI can call it without a runtime. Every method is one transaction: it either
 //! happens completely or not at all.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -160,6 +162,26 @@ pub struct AuditBreak {
     pub reason: String,
 }
 
+/// Tells a follower at once that some process committed to the change log
+/// ([`Store::change_wakeups`]). A wake-up is a hint: the follower then reads
+/// [`Store::changes_since`] from its own position, so a wake-up lost (while a listener
+/// reconnects) costs only latency.
+pub trait ChangeWakeups: Send {
+    /// Blocks up to `timeout` for commits to the change log; returns the highest position
+    /// notified, or `None` when the time ran out. An error (the database went away) is
+    /// reported once; the next call reconnects.
+    fn wait(&mut self, timeout: Duration) -> Result<Option<u64>>;
+}
+
+/// Tells a node the ids of hits any process has committed or whose follow-up it changed
+/// ([`Store::hit_wakeups`]), so that it can alert its own subscribers of hits made elsewhere.
+pub trait HitWakeups: Send {
+    /// Blocks up to `timeout`; returns the ids notified in commit order (empty when the time
+    /// ran out; an id may come more than once). Read each hit with [`Store::hit`]. An error is
+    /// reported once; the next call reconnects, and ids notified meanwhile are lost.
+    fn wait(&mut self, timeout: Duration) -> Result<Vec<Id>>;
+}
+
 /// Persistence of everything portwatch keeps: records with their full history and the change
 /// log, agencies, operations, hits, investigations and the audit chain.
 ///
@@ -222,6 +244,21 @@ pub trait Store: Send + Sync {
 
     /// Counts for `portwatch stats`.
     fn stats(&self) -> Result<StoreStats>;
+
+    /// Wake-ups at each commit to the change log by any process, on a connection of their
+    /// own; `None` (the default) when the store has no such signal and followers poll. The
+    /// PostgreSQL store has them (LISTEN/NOTIFY), so nodes on one database screen each
+    /// other's writes at once; SQLite serves one process, whose own writes wake its follower.
+    fn change_wakeups(&self) -> Result<Option<Box<dyn ChangeWakeups>>> {
+        Ok(None)
+    }
+
+    /// The ids of hits committed, or whose follow-up changed, in any process; `None` (the
+    /// default) when the store cannot tell. The PostgreSQL store can, so every node alerts
+    /// its subscribers of hits made on any node.
+    fn hit_wakeups(&self) -> Result<Option<Box<dyn HitWakeups>>> {
+        Ok(None)
+    }
 
     // --- agencies ------------------------------------------------------------------------
 

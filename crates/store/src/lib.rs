@@ -101,8 +101,8 @@ pub mod sqlite;
 
 pub use crate::postgres::{open, PgStore};
 pub use api::{
-    AuditBreak, AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordCount, RecordQuery,
-    Store, StoreStats,
+    AuditBreak, AuditReport, Change, ChangeWakeups, FollowUp, HitFilter, HitWakeups, PutOutcome,
+    RecordCount, RecordQuery, Store, StoreStats,
 };
 pub use error::{Result, StoreError};
 pub use sqlite::SqliteStore;

@@ -846,16 +846,13 @@ fn audit_appends_from_many_threads_and_stores_make_one_chain(b: &Backend) {
 // --- two nodes -------------------------------------------------------------------------------
 
 /// Node B follows the log of node A: a record written through A appears in B's
-/// `changes_since`, and on PostgreSQL B's listener is woken by the commit within a second.
+/// `changes_since`, and on PostgreSQL B's wake-ups (asked of B as a `dyn Store`) fire at
+/// the commit, within a second; SQLite has none (its followers poll).
 fn a_second_store_sees_changes_and_is_woken(b: &Backend) {
     let node_b = (b.reopen)();
     let position = node_b.head_seq().unwrap();
-    let mut listener = b.postgres.as_ref().map(|(url, schema)| {
-        PgStore::connect_in_schema(url, schema)
-            .unwrap()
-            .change_listener()
-            .unwrap()
-    });
+    let mut listener = node_b.change_wakeups().unwrap();
+    assert_eq!(listener.is_some(), b.postgres.is_some());
     let written = b
         .store
         .put_records(&[document("ncb-rabat", "NODE-A-1")], at(0))
@@ -879,13 +876,10 @@ fn a_second_store_sees_changes_and_is_woken(b: &Backend) {
         (position + 1, written)
     );
 
-    // A hit made through A is announced to B by id, and B reads it from the database.
-    let mut hit_listener = b.postgres.as_ref().map(|(url, schema)| {
-        PgStore::connect_in_schema(url, schema)
-            .unwrap()
-            .hit_listener()
-            .unwrap()
-    });
+    // A hit made through A is announced to B by id, and B reads it from the database; so is
+    // a change to its follow-up.
+    let mut hit_listener = node_b.hit_wakeups().unwrap();
+    assert_eq!(hit_listener.is_some(), b.postgres.is_some());
     let made = hit(written, "ncb-rabat", "bp-tanger-med", None);
     b.store.insert_hits(std::slice::from_ref(&made)).unwrap();
     if let Some(listener) = &mut hit_listener {
@@ -898,7 +892,21 @@ fn a_second_store_sees_changes_and_is_woken(b: &Backend) {
             .unwrap()
             .is_empty());
     }
-    assert_eq!(node_b.hit(made.id).unwrap(), Some(made));
+    assert_eq!(node_b.hit(made.id).unwrap(), Some(made.clone()));
+    let rejected = FollowUp {
+        state: Some(FollowUpState::Rejected),
+        ..FollowUp::default()
+    };
+    b.store.update_hit_follow_up(made.id, &rejected).unwrap();
+    if let Some(listener) = &mut hit_listener {
+        assert_eq!(
+            listener.wait(Duration::from_secs(1)).unwrap(),
+            vec![made.id],
+            "a follow-up change is announced like a new hit"
+        );
+    }
+    let read = node_b.hit(made.id).unwrap().unwrap();
+    assert_eq!(read.state, FollowUpState::Rejected);
 }
 
 // --- the database going away -----------------------------------------------------------------

@@ -17,6 +17,7 @@ use portwatch_model::Id;
 
 use super::blocking::{drop_off_runtime, off_runtime};
 use super::{quote_ident, unavailable};
+use crate::api::{ChangeWakeups, HitWakeups};
 use crate::error::Result;
 
 /// One connection listening on one channel, reopened after a failure.
@@ -106,7 +107,8 @@ impl ChangeListener {
     }
 }
 
-/// Tells a node the ids of hits any node has committed ([`super::PgStore::hit_listener`]).
+/// Tells a node the ids of hits any node has committed, or whose follow-up it changed
+/// ([`super::PgStore::hit_listener`]).
 #[derive(Debug)]
 pub struct HitListener(Listener);
 
@@ -123,5 +125,17 @@ impl HitListener {
             .iter()
             .filter_map(|p| p.parse::<Id>().ok())
             .collect())
+    }
+}
+
+impl ChangeWakeups for ChangeListener {
+    fn wait(&mut self, timeout: Duration) -> Result<Option<u64>> {
+        ChangeListener::wait(self, timeout)
+    }
+}
+
+impl HitWakeups for HitListener {
+    fn wait(&mut self, timeout: Duration) -> Result<Vec<Id>> {
+        HitListener::wait(self, timeout)
     }
 }

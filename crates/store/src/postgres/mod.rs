@@ -38,7 +38,11 @@
 //! [`ChangeListener::wait`] and, when woken (or when the wait times out), reads
 //! [`Store::changes_since`] from its own last position: the notification is only a hint,
 //! the log is the truth, so a notification lost while a listener reconnects costs nothing but
-//! latency.
+//! latency. Likewise every insert of a hit and every change to a hit's follow-up calls
+//! `pg_notify('portwatch_hits', '<hit id>')`, which [`HitListener`] hands to a node so that it
+//! alerts its own subscribers of hits made on other nodes. Both listeners are what
+//! [`Store::change_wakeups`] and [`Store::hit_wakeups`] return, for a server holding a
+//! `dyn Store`.
 //!
 //! # When the database goes away
 //!
@@ -75,7 +79,8 @@ use portwatch_model::{
 };
 
 use crate::api::{
-    AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordQuery, Store, StoreStats,
+    AuditReport, Change, ChangeWakeups, FollowUp, HitFilter, HitWakeups, PutOutcome, RecordQuery,
+    Store, StoreStats,
 };
 use crate::error::{Result, StoreError};
 use blocking::{blocking, drop_off_runtime, off_runtime, Blocking};
@@ -86,7 +91,8 @@ pub use schema::LATEST_VERSION as LATEST_SCHEMA_VERSION;
 /// The channel notified at each commit that moves the change log (in the `public` schema).
 pub const CHANGES_CHANNEL: &str = "portwatch_changes";
 
-/// The channel notified with each new hit's id when its insert commits (`public` schema).
+/// The channel notified with a hit's id when its insert, or a change to its follow-up,
+/// commits (`public` schema).
 pub const HITS_CHANNEL: &str = "portwatch_hits";
 
 /// Idle connections kept for reuse; more are opened under load and closed after.
@@ -306,8 +312,8 @@ impl PgStore {
         off_runtime(|| ChangeListener::open(config, channel))
     }
 
-    /// A listener for the ids of hits committed by any node, on its own connection: how a
-    /// node forwards a hit made elsewhere to its own alert subscribers.
+    /// A listener for the ids of hits committed (or followed up) by any node, on its own
+    /// connection: how a node forwards a hit made elsewhere to its own alert subscribers.
     pub fn hit_listener(&self) -> Result<HitListener> {
         let (config, channel) = (self.pool.config.clone(), self.hits_channel.clone());
         off_runtime(|| HitListener::open(config, channel))
@@ -536,6 +542,14 @@ impl Store for PgStore {
         self.run(Access::Snapshot, records::stats)
     }
 
+    fn change_wakeups(&self) -> Result<Option<Box<dyn ChangeWakeups>>> {
+        Ok(Some(Box::new(self.change_listener()?)))
+    }
+
+    fn hit_wakeups(&self) -> Result<Option<Box<dyn HitWakeups>>> {
+        Ok(Some(Box::new(self.hit_listener()?)))
+    }
+
     fn put_agency(&self, agency: &Agency) -> Result<()> {
         self.write(|tx| network::put_agency(tx, agency))
     }
@@ -573,7 +587,7 @@ impl Store for PgStore {
     }
 
     fn update_hit_follow_up(&self, id: Id, change: &FollowUp) -> Result<Hit> {
-        self.write(|tx| network::update_hit_follow_up(tx, id, change))
+        self.write(|tx| network::update_hit_follow_up(tx, id, change, &self.hits_channel))
     }
 
     fn hits(&self, filter: &HitFilter) -> Result<Vec<Hit>> {

@@ -187,10 +187,13 @@ pub(super) fn hit(tx: &mut Transaction<'_>, id: Id) -> Result<Option<Hit>> {
     body(row, "hit")
 }
 
+/// Applies a follow-up change and tells listeners of `channel` the hit's id when it commits,
+/// as for a new hit: every node then alerts its subscribers of the hit as it now stands.
 pub(super) fn update_hit_follow_up(
     tx: &mut Transaction<'_>,
     id: Id,
     change: &FollowUp,
+    channel: &str,
 ) -> Result<Hit> {
     // Locked until commit: a change made on another node at the same moment waits, then
     // applies on top of this one instead of overwriting it.
@@ -215,6 +218,7 @@ pub(super) fn update_hit_follow_up(
         "UPDATE hits SET state = $2, body = $3 WHERE id = $1",
         &[&uuid(id), &state_str(hit.state), &to_json(&hit)?],
     )?;
+    tx.execute("SELECT pg_notify($1, $2)", &[&channel, &id.to_string()])?;
     Ok(hit)
 }
 
