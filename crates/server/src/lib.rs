@@ -25,6 +25,7 @@ pub mod clock;
 pub mod console;
 pub mod engine_link;
 pub mod figures;
+pub mod hit_relay;
 pub mod identity;
 pub mod limits;
 pub mod metrics;

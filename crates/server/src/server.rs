@@ -77,7 +77,8 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// Stops accepting connections and waits for the accept loop to end.
+    /// Stops accepting connections and following the store, and waits for the accept loop to
+    /// end.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         for task in self.tasks {
@@ -116,14 +117,14 @@ pub async fn start(
         config.limits.clone(),
         config.clock.clone(),
     )?);
-    crate::engine_link::start_following(state.clone());
+    let (stop, stopped) = watch::channel(false);
+    crate::engine_link::start_following(state.clone(), stopped.clone());
     let (listener, local_addr) = bind(config.listen).await?;
     let console = match config.console_listen {
         Some(addr) => Some(bind(addr).await?),
         None => None,
     };
     let router = crate::api::router(state.clone());
-    let (stop, stopped) = watch::channel(false);
     let mut tasks = vec![tokio::spawn(accept_loop(
         listener,
         acceptor,

@@ -17,6 +17,7 @@ use crate::apikeys::ApiKeys;
 use crate::audit::{AuditLog, FingerprintKey};
 use crate::clock::Clock;
 use crate::figures::LiveFigures;
+use crate::hit_relay::PublishedHits;
 use crate::limits::{Limits, RateLimiter};
 use crate::metrics::Metrics;
 use crate::problem::Problem;
@@ -52,6 +53,9 @@ pub struct AppState {
     operations: RwLock<Option<(Instant, Arc<Vec<Operation>>)>>,
     /// The operations' live figures, counted incrementally.
     pub figures: LiveFigures,
+    /// The hits published lately, so that hits relayed from other nodes are published once
+    /// ([`crate::hit_relay`]).
+    pub published: PublishedHits,
 }
 
 /// How long the cached list of operations is trusted.
@@ -88,6 +92,7 @@ impl AppState {
             clock,
             operations: RwLock::new(None),
             figures: LiveFigures::default(),
+            published: PublishedHits::default(),
         })
     }
 
@@ -172,10 +177,14 @@ impl AppState {
         self.changes.notify_one();
     }
 
-    /// Tells every alert subscriber about new hits (nobody listening is fine).
+    /// Tells every alert subscriber about new hits and follow-up changes (nobody listening is
+    /// fine). A hit already published in the same follow-up state (made here, then relayed
+    /// back from the store's notification, or the other way round) is not published again.
     pub fn publish_hits(&self, hits: &[Hit]) {
         for hit in hits {
-            let _ = self.alerts.send(Arc::new(hit.clone()));
+            if self.published.first_time(hit) {
+                let _ = self.alerts.send(Arc::new(hit.clone()));
+            }
         }
     }
 
