@@ -115,7 +115,7 @@ function item(hit) {
       el("div", {}, el("dt", {}, t("hit.match")), el("dd", {}, `${t(`match.${hit.match_kind}`)} (${Math.round((hit.score || 0) * 100)} %)`)),
       el("div", {}, el("dt", {}, t("hit.deadline")), el("dd", {}, hit.state === "pending" ? deadlineNode(hit.deadline) : when(hit.deadline))),
       hit.action_taken ? el("div", {}, el("dt", {}, t("hit.taken")), el("dd", {}, t(`taken.${hit.action_taken}`))) : "",
-      hit.instructions ? el("div", {}, el("dt", {}, t("in.instructions")), el("dd", {}, hit.instructions)) : ""),
+      hit.instructions ? el("div", { class: "wide" }, el("dt", {}, t("in.instructions")), el("dd", {}, hit.instructions)) : ""),
     summary);
   recordSummary(hit.record_id, summary);
   if (hit.state === "pending" && has("records_editor")) li.append(answerForm(hit));
