@@ -3,8 +3,9 @@
 //! Both backends walk the owner's records in id order through the `records_by_owner` index
 //! (ids are UUIDv7, so this is creation order and `after` resumes a page exactly) and keep
 //! the rows whose content matches the text with [`TextMatch`]. The text is matched here,
-//! not in SQL, because names match on their normalised form (transliterated, case and
-//! accents folded: the `names` crate's tokens), which neither database can compute.
+//! not in SQL, because names match on their normalised form (case and accents folded, other
+//! scripts transliterated with the `names` crate's tables), which neither database can
+//! compute. A text that matches nothing reads every record of the owner: about 2 µs each.
 //!
 //! [`Store::find_records`]: crate::Store::find_records
 
