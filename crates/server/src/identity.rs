@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use portwatch_model::{Agency, AgencyId, AgencyKind, Id, Role};
 use time::OffsetDateTime;
 
-use crate::console::{session_caller, PresentedSession};
+use crate::console::{session_caller, PresentedSession, SessionId};
 use crate::pki::parse_role;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -119,6 +119,7 @@ pub async fn authenticate(
         }
     };
     let asked_operation = presented.operation.clone();
+    let session_id = presented.session.as_ref().map(|s| s.id.clone());
     let caller = match resolve(&state, presented).await {
         Ok(caller) => caller,
         Err(problem) => {
@@ -141,6 +142,11 @@ pub async fn authenticate(
             ),
         )
         .into_response();
+    }
+    if caller.credential == Credential::Session {
+        if let Some(id) = session_id {
+            req.extensions_mut().insert(SessionId(id));
+        }
     }
     req.extensions_mut().insert(caller);
     next.run(req).await

@@ -339,3 +339,33 @@ fn every_language_translates_every_string_the_console_uses() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_live_hit_stream_of_a_session_ends_at_sign_out() {
+    let net = network().await;
+    let api_key = key(&net, RABAT, vec![Role::RecordsEditor]);
+    let mut watcher = net.client(RABAT).await;
+    let (cookie, session) = sign_in(&mut watcher, &api_key).await;
+    watcher.headers.push(("cookie", cookie.clone()));
+    let stream = tokio::spawn(async move { watcher.get("/v1/hits/stream").await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !stream.is_finished(),
+        "the stream stays open while signed in"
+    );
+
+    let mut other_tab = net.client(RABAT).await;
+    other_tab.headers.push(("cookie", cookie));
+    let token = session["csrf_token"].as_str().unwrap().to_string();
+    other_tab.headers.push(("x-csrf-token", token));
+    let out = other_tab
+        .send(Method::DELETE, "/session", None, "")
+        .await
+        .unwrap();
+    assert_eq!(out.status, 204);
+    let ended = tokio::time::timeout(Duration::from_secs(5), stream)
+        .await
+        .expect("the stream ends when its session does")
+        .unwrap();
+    assert_eq!(ended.status, 200);
+}

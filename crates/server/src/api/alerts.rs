@@ -4,7 +4,8 @@
 //! their follow-up. A hit on another agency's record never reaches a subscriber, whatever it
 //! asks (the owner alone decides who else learns of it). Events are named `hit`; a
 //! subscriber too slow to keep up gets a `lagged` event saying how many it missed (it can
-//! catch up with `GET /v1/hits`), and a comment every 15 s keeps idle connections open.
+//! catch up with `GET /v1/hits`), and a comment every 15 s keeps idle connections open. A
+//! stream opened with a console session ends when the session does.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use portwatch_model::{Hit, Role};
 
 use crate::access::{refuse_partners, HitView};
+use crate::console::{session_ended, SessionId};
 use crate::identity::Caller;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -42,12 +44,17 @@ impl Drop for Subscription {
 pub async fn stream(
     State(state): State<Arc<AppState>>,
     Extension(caller): Extension<Caller>,
+    session: Option<Extension<SessionId>>,
 ) -> Result<Response, Problem> {
     caller.require_any(
         &[Role::RecordsEditor, Role::Analyst],
         "following hit alerts",
     )?;
     refuse_partners(&caller, "hit alerts")?;
+    let ended: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = match session {
+        Some(Extension(SessionId(id))) => Box::pin(session_ended(state.clone(), id)),
+        None => Box::pin(std::future::pending()),
+    };
     let receiver = state.alerts.subscribe();
     state.metrics.subscriber_joined();
     let guard = Subscription(state.clone());
@@ -71,6 +78,7 @@ pub async fn stream(
         };
         std::future::ready(event.map(Ok::<_, Infallible>))
     });
+    let events = events.take_until(ended);
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())

@@ -306,6 +306,39 @@ pub(crate) async fn session_caller(
         .map(Ok)
 }
 
+/// The session a request was authenticated with (a request extension set by the middleware),
+/// for answers that outlive the request: the hit alert stream.
+#[derive(Debug, Clone)]
+pub struct SessionId(pub String);
+
+/// How often a stream opened with a session checks that the session (and its key) still holds.
+const STREAM_CHECK: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Resolves when the session a stream was opened with ends: at sign-out (at once), when its API
+/// key is revoked or it reaches its absolute lifetime (within [`STREAM_CHECK`]). An open stream
+/// counts as use, so a duty officer watching the live inbox is not signed out for being idle.
+pub async fn session_ended(state: Arc<AppState>, id: String) {
+    let Ok(session) = state.sessions.touch(&id) else {
+        return;
+    };
+    let closed = session.closed();
+    let absolute = tokio::time::Instant::from_std(session.absolute_end(&state.sessions));
+    loop {
+        tokio::select! {
+            _ = closed.notified() => return,
+            _ = tokio::time::sleep_until(absolute) => return,
+            _ = tokio::time::sleep(STREAM_CHECK) => {}
+        }
+        let Ok(session) = state.sessions.touch(&id) else {
+            return;
+        };
+        if !matches!(state.keys.active(&session.key.id), Ok(Some(_))) {
+            state.sessions.close_for_key(&session.key.id);
+            return;
+        }
+    }
+}
+
 /// What the authentication middleware reads of a request's session cookie (before any await).
 #[derive(Debug, Clone)]
 pub(crate) struct PresentedSession {

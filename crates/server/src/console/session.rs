@@ -14,8 +14,10 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
 
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
@@ -54,6 +56,21 @@ pub struct Session {
     pub language: Language,
     created: Instant,
     last_used: Instant,
+    /// Woken when the session is closed (sign-out, revoked key), so that streams opened with
+    /// it end at once.
+    closed: Arc<Notify>,
+}
+
+impl Session {
+    /// When the session ends at the latest, however busy.
+    pub fn absolute_end(&self, sessions: &Sessions) -> Instant {
+        self.created + sessions.lifetimes().absolute
+    }
+
+    /// Resolves when the session is closed (not when it expires: see [`Sessions::touch`]).
+    pub fn closed(&self) -> Arc<Notify> {
+        self.closed.clone()
+    }
 }
 
 /// Why a presented session cookie was not accepted.
@@ -114,6 +131,7 @@ impl Sessions {
             language,
             created: now,
             last_used: now,
+            closed: Arc::new(Notify::new()),
         };
         let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
         self.sweep(&mut live, now);
@@ -139,18 +157,26 @@ impl Sessions {
 
     /// Ends a session; ending an unknown one is not an error.
     pub fn close(&self, id: &str) {
-        self.live
+        let gone = self
+            .live
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(id);
+        if let Some(session) = gone {
+            session.closed.notify_waiters();
+        }
     }
 
     /// Ends every session opened with API key `key_id` (the key was revoked).
     pub fn close_for_key(&self, key_id: &str) {
-        self.live
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|_, s| s.key.id != key_id);
+        let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
+        live.retain(|_, s| {
+            let keep = s.key.id != key_id;
+            if !keep {
+                s.closed.notify_waiters();
+            }
+            keep
+        });
     }
 
     /// Sets the language of a session and remembers it for the person's next sign-in.
