@@ -13,6 +13,7 @@
 //! | `dj`, `dzh`, `zh` → `j` | Djamel / Jamel, Dzhokhar / Jokhar, Zhukov |
 //! | `q`, `ck`, hard `c` → `k`; soft `c` → `s` | Qadir / Kadir, Youcef / Yousef |
 //! | `ph` → `f`, `th` → `t`, `dh` → `d`, `gh` → `g`, `w` → `v`, `tz` → `ts` | Othman / Otman, Wladimir / Vladimir |
+//! | `j` after e, i, o, y and before a consonant or the end → vowel (the glide й) | Sergej / Sergey, Andrejs / Andrei |
 //! | `y` → vowel, every vowel run → `a` | Mohamed / Muhammad, Youssef / Yusuf, Hussein / Husayn |
 //! | doubled consonants → one | Mohammed / Mohamed, Hassan / Hasan |
 //! | final `h` after a vowel dropped; final `off` → `ov` | Fatimah / Fatima, Smirnoff / Smirnov |
@@ -52,6 +53,7 @@ pub fn phonetic_form(plain: &str) -> String {
                 (b'x', _) if i == 0 => (b"h", 1),
                 (b'x', _) => (b"ks", 1),
                 (b'w', _) => (b"v", 1),
+                (b'j', n) if is_slavic_glide(b, i, n) => (b"a", 1),
                 (b'y', _) => (b"a", 1),
                 (c, _) if is_vowel(c) => (b"a", 1),
                 _ => (&b[i..i + 1], 1),
@@ -84,6 +86,15 @@ pub fn skeleton(phonetic: &str) -> String {
         .filter(|s| !s.is_empty())
         .unwrap_or(phonetic);
     trimmed.chars().filter(|&c| c != 'a').collect()
+}
+
+/// Slavic, Baltic and German romanisations write the glide й (English "y") as `j`: Sergej /
+/// Sergey / Sergei, Andrej / Andrei, Dmitrij / Dmitriy, Latvian Sergejs. After e, i, o or y and
+/// before a consonant or the end of the word, `j` can be nothing but that glide, which the other
+/// romanisations write as a vowel letter. After `a`, or before a vowel, it stays a consonant:
+/// Arabic and English `j` is /dʒ/ (Faraj, Siraj, Najib, Khadija).
+fn is_slavic_glide(b: &[u8], i: usize, next: u8) -> bool {
+    i > 0 && matches!(b[i - 1], b'e' | b'i' | b'o' | b'y') && !is_vowel(next) && next != b'y'
 }
 
 fn is_vowel(c: u8) -> bool {
@@ -131,6 +142,19 @@ mod tests {
         same("aleksandr", "alexandr");
         same("schukri", "shukri");
         same("wladimir", "vladimir");
+    }
+
+    #[test]
+    fn slavic_glide_j_is_the_vowel_glide() {
+        same("andrej", "andrei");
+        same("dmitrij", "dmitriy");
+        same("aleksej", "alexey");
+        same("tolstoj", "tolstoy");
+        // Latvian nominative -s keeps the glide a glide.
+        assert_eq!(phonetic_form("andrejs"), "andras");
+        // After a, or before a vowel, j is the consonant of Arabic and English names.
+        assert_ne!(phonetic_form("faraj"), phonetic_form("fara"));
+        assert_ne!(phonetic_form("bojan"), phonetic_form("boan"));
     }
 
     #[test]
