@@ -1,6 +1,8 @@
 // The console's shell: sign-in, language, the screens each person may open (the same rules the
 // API enforces: the UI hides what the API would refuse), hash routing and the live hit stream.
-import { state, api, t, translate, announce, status, problemText, startClock, loadAgencies, has, kind } from "./ui.js";
+import {
+  state, api, t, translate, announce, status, problemText, startClock, loadAgencies, has, kind, syncClock,
+} from "./ui.js";
 import { RTL } from "./i18n.js";
 import * as checkpoint from "./checkpoint.js";
 import * as inbox from "./inbox.js";
@@ -115,6 +117,7 @@ function route() {
 
 function signedIn(session) {
   state.session = session;
+  syncClock(session.server_time);
   setLanguage(session.language || state.lang, false);
   const allowed = allowedScreens();
   for (const link of document.querySelectorAll("#nav a")) link.hidden = !allowed.includes(link.dataset.screen);
@@ -145,6 +148,10 @@ async function boot() {
   setLanguage(localStorage.getItem("pw_lang") || "en", false);
   state.onSignedOut = signedOut;
   startClock();
+  // The server's clock, again every minute (a demo's replay clock jumps forward).
+  setInterval(() => {
+    if (state.session) api("GET", "/session").then((s) => syncClock(s.server_time)).catch(() => {});
+  }, 60000);
   document.getElementById("lang").addEventListener("change", (e) => setLanguage(e.target.value, true));
   document.getElementById("signout").addEventListener("click", async () => {
     try { await api("DELETE", "/session"); } catch (_) { /* already gone */ }

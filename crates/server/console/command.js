@@ -3,7 +3,7 @@
 // latest hits, overdue follow-ups, leads opened from confirmed hits, and the report.
 import {
   api, t, el, code, status, problemText, agencyName, number, has, kind, isMissing, when,
-  deadlineNode, announce,
+  deadlineNode, announce, syncClock, serverNow,
 } from "./ui.js";
 import { actionText } from "./checkpoint.js";
 
@@ -77,7 +77,7 @@ async function load() {
 }
 
 function isRunning(o) {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Date(serverNow()).toISOString().slice(0, 10);
   return o.starts_on <= today && today <= o.ends_on;
 }
 
@@ -127,6 +127,7 @@ async function refresh() {
   try {
     const f = await api("GET", `/v1/operations/${encodeURIComponent(current.code)}/figures`);
     lastFigures = f;
+    syncClock(f.as_of);
     status(msg, t("cc.as_of", { when: when(f.as_of || new Date().toISOString()) }));
     for (const k of COUNTERS) {
       const node = counters[k];

@@ -1,7 +1,7 @@
 // NCB inbox: hits on my records as they happen (live over SSE), overdue ones first then by
 // deadline, each with its countdown; the owner confirms or rejects with instructions.
 import {
-  api, t, el, name, code, announce, status, problemText, deadlineNode, agencyName, has,
+  api, t, el, name, code, announce, status, problemText, deadlineNode, agencyName, has, serverNow,
   translate as applyI18n, when,
 } from "./ui.js";
 import { actionText } from "./checkpoint.js";
@@ -78,7 +78,7 @@ function order(a, b) {
 }
 
 function isOverdue(h) {
-  return h.state === "pending" && Date.parse(h.deadline) < Date.now();
+  return h.state === "pending" && Date.parse(h.deadline) < serverNow();
 }
 
 function render() {

@@ -6,6 +6,7 @@ export const state = {
   session: null, // {csrf_token, agency, roles, actor, language}
   lang: "en",
   agencies: new Map(),
+  skew: 0, // server clock minus browser clock, in ms
   onSignedOut: null,
 };
 
@@ -108,8 +109,19 @@ export function problemText(err) {
   return t("err.network");
 }
 
+/** The server's time now (deadlines are on the server's clock, which a demo replays). */
+export function serverNow() {
+  return Date.now() + state.skew;
+}
+
+/** Takes the server's clock from a time it just stamped. */
+export function syncClock(iso) {
+  const at = Date.parse(iso || "");
+  if (!Number.isNaN(at)) state.skew = at - Date.now();
+}
+
 /** "4 min 12 s left" / "overdue by 3 min" for a deadline. */
-export function countdown(deadline, now = Date.now()) {
+export function countdown(deadline, now = serverNow()) {
   const ms = Date.parse(deadline) - now;
   const abs = Math.abs(ms);
   const h = Math.floor(abs / 3600000);

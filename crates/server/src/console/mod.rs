@@ -403,5 +403,8 @@ fn describe(session: &Session, caller: &Caller) -> serde_json::Value {
         "roles": roles,
         "actor": caller.actor,
         "language": session.language,
+        // The server's clock (a demo replays an operation on its own clock): countdowns to
+        // follow-up deadlines are counted from it, not from the browser's.
+        "server_time": caller.at.format(&time::format_description::well_known::Rfc3339).ok(),
     })
 }
