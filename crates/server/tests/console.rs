@@ -62,7 +62,10 @@ async fn signing_in_sets_a_strict_cookie_and_answers_who_and_the_csrf_token() {
     assert_eq!(body["agency"]["id"], RABAT);
     assert_eq!(body["roles"], json!(["records_editor", "analyst"]));
     assert_eq!(body["language"], "en");
-    assert!(body["server_time"].as_str().unwrap().ends_with('Z'), "{body}");
+    assert!(
+        body["server_time"].as_str().unwrap().ends_with('Z'),
+        "{body}"
+    );
     assert_eq!(body["csrf_token"].as_str().unwrap().len(), 64);
     assert!(!set_cookie.contains(body["csrf_token"].as_str().unwrap()));
 
