@@ -48,7 +48,7 @@ impl Figures {
     /// | `searches_by_database` | `persons`, `documents`, `vehicles`, `manifests` | | count |
     /// | `hits_by_database` | `documents`, `persons`, `vehicles` | | count |
     /// | `hits_by_notice` | notice kind (`red` …) | | count |
-    /// | `foreign_terrorist_fighters` | `confirmed`, `all_hits` | | count |
+    /// | `foreign_terrorist_fighters` | `confirmed`, `detected` | | count |
     /// | `leads_by_category` | category (`terrorism` …) | | count |
     /// | `leads_by_status` | `open`, `active`, `closed` | | count |
     /// | `outcomes` | `arrests`, `documents_seized`, `vehicles_seized`, `firearms_seized`, `drugs_kg`, `invalid_values` | | quantity |
@@ -141,7 +141,7 @@ impl Figures {
         }
         let f = &self.foreign_terrorist_fighters;
         rows.push("foreign_terrorist_fighters", "confirmed", "", f.confirmed);
-        rows.push("foreign_terrorist_fighters", "all_hits", "", f.all_hits);
+        rows.push("foreign_terrorist_fighters", "detected", "", f.detected);
         for (category, n) in &self.leads_by_category {
             rows.push("leads_by_category", snake(category), "", n);
         }

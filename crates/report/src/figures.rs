@@ -94,8 +94,9 @@ impl HitsByDatabase {
 pub struct ForeignTerroristFighters {
     /// Among hits the owner confirmed: the figure to publish.
     pub confirmed: u64,
-    /// Among all hits, whatever their follow-up state ("suspected").
-    pub all_hits: u64,
+    /// Among hits the owner did not reject (confirmed or awaiting an answer): "detected". A
+    /// flagged person hit only by false matches (rejected) was not detected.
+    pub detected: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -384,7 +385,7 @@ impl FiguresBuilder {
         for kind in notices {
             *self.hits_by_notice.entry(kind).or_default() += 1;
         }
-        if facts.foreign_terrorist_fighter {
+        if facts.foreign_terrorist_fighter && hit.state != FollowUpState::Rejected {
             self.ftf_all.insert(hit.record_id);
             if hit.state == FollowUpState::Confirmed {
                 self.ftf_confirmed.insert(hit.record_id);
@@ -437,7 +438,7 @@ impl FiguresBuilder {
             hits_by_notice: self.hits_by_notice,
             foreign_terrorist_fighters: ForeignTerroristFighters {
                 confirmed: self.ftf_confirmed.len() as u64,
-                all_hits: self.ftf_all.len() as u64,
+                detected: self.ftf_all.len() as u64,
             },
             leads,
             leads_by_category: self.leads_by_category,

@@ -132,16 +132,16 @@ impl Figures {
     /// "13 suspected foreign terrorist fighters were detected, 12 of them confirmed."
     fn ftf_sentence(&self) -> Option<String> {
         let f = self.foreign_terrorist_fighters;
-        if f.all_hits == 0 {
+        if f.detected == 0 {
             return None;
         }
         let subject = counted(
-            &approximately(f.all_hits),
-            f.all_hits,
+            &approximately(f.detected),
+            f.detected,
             "suspected foreign terrorist fighter was",
             "suspected foreign terrorist fighters were",
         );
-        let confirmed = if f.all_hits == 1 {
+        let confirmed = if f.detected == 1 {
             if f.confirmed == 1 {
                 "confirmed"
             } else {

@@ -202,8 +202,8 @@ impl Figures {
             ("Pending hits (awaiting the owner)", self.pending_hits),
             ("Overdue follow-ups", self.overdue_follow_ups),
             (
-                "Suspected foreign terrorist fighters (all hits)",
-                f.all_hits,
+                "Suspected foreign terrorist fighters detected (hits not rejected)",
+                f.detected,
             ),
             ("Foreign terrorist fighters (confirmed hits)", f.confirmed),
             ("Investigative leads", self.leads),

@@ -223,7 +223,7 @@ fn searches_are_counted_per_site_and_hour() {
 fn foreign_terrorist_fighters_are_distinct_persons() {
     let f = synthetic_figures();
     // Person 1 hit twice and confirmed, person 2 hit once and pending.
-    assert_eq!(f.foreign_terrorist_fighters.all_hits, 2);
+    assert_eq!(f.foreign_terrorist_fighters.detected, 2);
     assert_eq!(f.foreign_terrorist_fighters.confirmed, 1);
     // A hit's repeated notice counts once.
     assert_eq!(f.hits_by_notice.get(&NoticeKind::Red), Some(&3));
