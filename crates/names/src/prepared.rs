@@ -26,6 +26,9 @@ pub(crate) struct PreparedToken {
     pub alt_hash: u64,
     pub phon_hash: u64,
     pub skel_hash: u64,
+    /// Hash of the phonetic form without a Baltic nominative ending (see
+    /// [`baltic_stem`]), 0 where the token has none.
+    pub baltic_stem_hash: u64,
     /// [`letter_set`](crate::distance::letter_set) of `plain` and of `phon`: a cheap lower
     /// bound on edit distances that lets the scorer skip hopeless pairs.
     pub plain_letters: u64,
@@ -260,6 +263,8 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         alt_hash: t.icao_alt.as_deref().map_or(plain_hash, hash),
         phon_hash: hash(&phon),
         skel_hash: hash(&skel),
+        baltic_stem_hash: baltic_stem(&t.plain)
+            .map_or(0, |stem| hash(&phonetic::phonetic_form(stem))),
         plain_letters: crate::distance::letter_set(t.plain.as_bytes()),
         phon_letters: crate::distance::letter_set(phon.as_bytes()),
         plain_hash,
@@ -273,6 +278,22 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         phon: phon.into_boxed_str(),
         skel: skel.into_boxed_str(),
     }
+}
+
+/// Latvian and Lithuanian give every masculine name a nominative ending, foreign names
+/// included: Latvian -s (Vladimirs, Ivanovs), Lithuanian -as, -is, -us, -ys (Petras, Ivanovas,
+/// Jurgis). A name written in a Baltic passport carries the ending that the same name written
+/// elsewhere lacks. Returns the name without the ending, if what remains has four letters or
+/// more (Janis, Jonas stay whole: too short to tell a stem from another name).
+fn baltic_stem(plain: &str) -> Option<&str> {
+    let b = plain.as_bytes();
+    let ending = match b {
+        [.., b'a' | b'i' | b'u' | b'y', b's'] => 2,
+        [.., c, b's'] if !matches!(c, b'e' | b'o' | b's') => 1,
+        _ => return None,
+    };
+    let stem = &plain[..plain.len() - ending];
+    (stem.len() >= 4).then_some(stem)
 }
 
 /// "Salman bin Muhammad" (Salman, son of Muhammad) and "Muhammad bin Salman" are two people:
@@ -329,6 +350,20 @@ mod tests {
     fn legal_forms_are_not_keys_when_a_word_is_present() {
         let keys = PreparedName::new("Acme Ltd").index_keys();
         assert!(!keys.iter().any(|k| k == "s:ltd"), "{keys:?}");
+    }
+
+    #[test]
+    fn baltic_nominative_endings_are_cut() {
+        assert_eq!(baltic_stem("vladimirs"), Some("vladimir"));
+        assert_eq!(baltic_stem("ivanovas"), Some("ivanov"));
+        assert_eq!(baltic_stem("petrus"), Some("petr"));
+        assert_eq!(baltic_stem("janis"), None, "too short to tell");
+        assert_eq!(baltic_stem("ivanov"), None);
+        assert_eq!(
+            baltic_stem("hughes"),
+            None,
+            "an English -es plural is no Baltic ending"
+        );
     }
 
     #[test]

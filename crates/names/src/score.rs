@@ -568,7 +568,7 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
         );
         return (s * params.skeleton_sim, MatchKind::Skeleton);
     }
-    if a.phon_hash == b.phon_hash {
+    if a.phon_hash == b.phon_hash || is_baltic_form(a, b) {
         return (params.phonetic_sim, MatchKind::Phonetic);
     }
     if a.kind == TokenKind::Word && b.kind == TokenKind::Word && is_truncation(&a.plain, &b.plain) {
@@ -590,6 +590,15 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
         params.min_pair_sim / params.phonetic_share,
     ) * params.phonetic_share;
     (plain.max(phon), MatchKind::Fuzzy)
+}
+
+/// One word is the other with a Latvian or Lithuanian nominative ending (Ivanovs / Ivanov,
+/// Petras / Petr): the same name as a Baltic passport writes it.
+fn is_baltic_form(a: &PreparedToken, b: &PreparedToken) -> bool {
+    a.kind == TokenKind::Word
+        && b.kind == TokenKind::Word
+        && ((a.baltic_stem_hash != 0 && a.baltic_stem_hash == b.phon_hash)
+            || (b.baltic_stem_hash != 0 && b.baltic_stem_hash == a.phon_hash))
 }
 
 /// One token is the other cut short, as the machine readable zone of a travel document cuts

@@ -329,3 +329,15 @@ fn korean_family_names_and_given_names() {
     same("김정은", "Gim Jeong-eun");
     different("김정은", "김정일");
 }
+
+#[test]
+fn slavic_names_in_baltic_and_other_romanisations() {
+    // Latvian and Lithuanian nominative endings on foreign names.
+    same("Konstantins Orlovs", "Konstantin Orlov");
+    same("Aleksandras Romanovas", "Aleksandr Romanov");
+    // The glide й written j, with the Latvian -s.
+    same("Vitalijs Sorokins", "Vitaliy Sorokin");
+    same("Gennadij Orlov", "Gennadiy Orlov");
+    // An ending is no licence for another name.
+    different("Konstantins Orlovs", "Konstantin Orbans");
+}
