@@ -574,6 +574,9 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
     if a.kind == TokenKind::Word && b.kind == TokenKind::Word && is_truncation(&a.plain, &b.plain) {
         return (params.truncated_sim, MatchKind::Truncated);
     }
+    if let Some(stems) = shared_surname_suffix(&a.plain, &b.plain) {
+        return (stem_similarity(stems, params), MatchKind::Fuzzy);
+    }
     let plain = edit_similarity(
         (&a.plain, a.plain_letters),
         (&b.plain, b.plain_letters),
@@ -590,6 +593,48 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
         params.min_pair_sim / params.phonetic_share,
     ) * params.phonetic_share;
     (plain.max(phon), MatchKind::Fuzzy)
+}
+
+/// Surname-forming suffixes that a whole nation's surnames share: Icelandic -dóttir and -son,
+/// Georgian -shvili and -dze, Armenian -yan and -ian, Ukrainian -enko, Greek -poulos and -akis,
+/// Romanian -escu, Turkish -oğlu, Persian -zadeh, South Slavic -ović and -ić. The suffix says
+/// where a name comes from, not whose it is: Jónsdóttir and Tómasdóttir share six letters and
+/// nothing else. Longest first, so that -ovic is cut before -ic.
+const SURNAME_SUFFIXES: &[&str] = &[
+    "dottir", "shvili", "poulos", "zadeh", "enko", "akis", "escu", "oglu", "ovic", "evic", "sson",
+    "dze", "yan", "ian", "ic",
+];
+
+/// When both words end in one surname-forming suffix, their stems before it (each at least
+/// two letters long).
+fn shared_surname_suffix<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
+    let suffix = SURNAME_SUFFIXES
+        .iter()
+        .find(|s| a.ends_with(*s) && b.ends_with(*s))?;
+    let (sa, sb) = (&a[..a.len() - suffix.len()], &b[..b.len() - suffix.len()]);
+    (sa.len() >= 2 && sb.len() >= 2).then_some((sa, sb))
+}
+
+/// Spelling similarity of two surnames judged on their stems alone (see [`SURNAME_SUFFIXES`]):
+/// the better of the plain and the phonetic likeness, as for whole words.
+fn stem_similarity((a, b): (&str, &str), params: &Params) -> f64 {
+    let letters = |s: &str| crate::distance::letter_set(s.as_bytes());
+    let plain = edit_similarity((a, letters(a)), (b, letters(b)), params.fuzzy_k, 0.0);
+    let (pa, pb) = (
+        crate::phonetic::phonetic_form(a),
+        crate::phonetic::phonetic_form(b),
+    );
+    let phon = if pa == pb {
+        params.phonetic_sim
+    } else {
+        edit_similarity(
+            (&pa, letters(&pa)),
+            (&pb, letters(&pb)),
+            params.fuzzy_k,
+            0.0,
+        ) * params.phonetic_share
+    };
+    plain.max(phon)
 }
 
 /// One word is the other with a Latvian or Lithuanian nominative ending (Ivanovs / Ivanov,

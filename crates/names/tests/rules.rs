@@ -341,3 +341,17 @@ fn slavic_names_in_baltic_and_other_romanisations() {
     // An ending is no licence for another name.
     different("Konstantins Orlovs", "Konstantin Orbans");
 }
+
+#[test]
+fn shared_surname_suffixes_do_not_make_names_alike() {
+    // Icelandic patronymics: the father's name is the stem.
+    different("Sigrun Gudmundsdottir", "Sigrun Haraldsdottir");
+    different("Sigrun Gunnarsdottir", "Sigrun Kristjansdottir");
+    // Georgian -dze, Armenian -yan.
+    different("Levan Kapanadze", "Levan Kobakhidze");
+    different("Ani Hakobyan", "Ani Harutyunyan");
+    // A spelling variant of the stem still matches.
+    same("Sigrun Gudmundsdottir", "Sigrun Gudmundsdotir");
+    same("Tamar Beridze", "Tamar Berydze");
+    same("Ani Hakobyan", "Ani Akobyan");
+}
