@@ -20,7 +20,11 @@
 //!    weighs the mean of its tokens' weights ([`TokenKind::weight`]). An unmatched token costs
 //!    its weight × [`Params::subset_penalty`] when the other name is wholly matched (a missing
 //!    middle name, a title, a legal form), and × [`Params::conflict_penalty`] when both names
-//!    keep unmatched tokens (the names disagree).
+//!    keep unmatched tokens (the names disagree). Where the other name is wholly matched, an
+//!    unmatched word's cost is shared out among the aligned pairs of name words (the
+//!    *anchors*): "Karim Haddad" found in "Karim Yusuf Salim Haddad" is two words corroborated
+//!    and the extra given names (a father's, a grandfather's, which one list records and
+//!    another leaves out) say less than beside one word alone ("Karim" in the same name).
 //!
 //! The score is symmetric: swapping the names swaps left and right in the explanation only.
 
@@ -55,7 +59,8 @@ pub struct Params {
     /// Pairs less alike than this are not aligned: both tokens count as unmatched.
     pub min_pair_sim: f64,
     /// Share of its weight an unmatched token costs when the other name is wholly matched (a
-    /// missing middle name, a title, a legal form).
+    /// missing middle name, a title, a legal form); for a word, divided by the number of
+    /// aligned pairs of name words.
     pub subset_penalty: f64,
     /// Share of its weight an unmatched token costs when both names keep unmatched tokens
     /// (the names disagree).
@@ -280,6 +285,8 @@ struct Alignment {
     telling_b: f64,
     /// Unmatched weight of titles, particles and legal forms, both sides.
     minor: f64,
+    /// Aligned pairs of two name words (or wider, joined ones): pair weight 1 or more.
+    anchors: usize,
     subset_penalty: f64,
     conflict_penalty: f64,
 }
@@ -287,11 +294,14 @@ struct Alignment {
 impl Alignment {
     /// Unmatched telling tokens on both sides mean the names disagree; on one side only, that
     /// one name says more. Titles, particles and legal forms never make a disagreement.
+    ///
+    /// When only one name keeps unmatched telling tokens, each corroborated pair of name words
+    /// (an *anchor*) makes them say less: their cost is shared out among the anchors.
     fn telling_factor(&self) -> f64 {
         if self.telling_a > 0.0 && self.telling_b > 0.0 {
             self.conflict_penalty
         } else {
-            self.subset_penalty
+            self.subset_penalty / self.anchors.max(1) as f64
         }
     }
 
@@ -315,6 +325,9 @@ impl Alignment {
             self.n_pairs += 1;
             self.matched += p.weight * p.sim;
             self.pair_weight += p.weight;
+            if p.weight >= 1.0 {
+                self.anchors += 1;
+            }
         }
     }
 }
@@ -330,6 +343,7 @@ fn align(a: &PreparedName, b: &PreparedName, params: &Params) -> Alignment {
         telling_a: 0.0,
         telling_b: 0.0,
         minor: 0.0,
+        anchors: 0,
         subset_penalty: params.subset_penalty,
         conflict_penalty: params.conflict_penalty,
     };

@@ -355,3 +355,13 @@ fn shared_surname_suffixes_do_not_make_names_alike() {
     same("Tamar Beridze", "Tamar Berydze");
     same("Ani Hakobyan", "Ani Akobyan");
 }
+
+#[test]
+fn extra_given_names_weigh_less_beside_several_corroborated_words() {
+    // A passport's two names inside a list's long nasab chain.
+    same("Karim Haddad", "Karim Yusuf Salim Taha Haddad");
+    // One given name alone is no identity.
+    different("Karim", "Karim Yusuf Salim Taha Haddad");
+    // The names disagree: both keep a word of their own.
+    different("Karim Nasser Haddad", "Karim Yusuf Haddad");
+}
