@@ -203,10 +203,19 @@ function miniHit(h) {
     " · ", when(h.at), " · ", t(`state.${h.state}`), h.state === "pending" ? [" · ", deadlineNode(h.deadline)] : "");
 }
 
-/** A line per site of searches hour by hour (gaps are zeros), as inline SVG. */
-export function drawChart(box, series, sites) {
+/** Hours the chart shows at most: the latest ones, which a command centre watches. */
+const WINDOW_HOURS = 48;
+
+/** A line per site of searches hour by hour (gaps are zeros) over the latest
+ * [`WINDOW_HOURS`], as inline SVG; the legend totals the whole operation. */
+export function drawChart(box, allSeries, sites) {
+  const totals = new Map(allSeries.map((s) => [s.site, (s.hours || []).reduce((a, h) => a + h.searches, 0)]));
+  let latest = -Infinity;
+  for (const s of allSeries) for (const h of s.hours || []) latest = Math.max(latest, Date.parse(h.hour));
+  const from = latest - (WINDOW_HOURS - 1) * 3600000;
+  const series = allSeries.map((s) => ({ site: s.site, hours: (s.hours || []).filter((h) => Date.parse(h.hour) >= from) }));
   const hours = new Set();
-  for (const s of series) for (const h of s.hours || []) hours.add(h.hour);
+  for (const s of series) for (const h of s.hours) hours.add(h.hour);
   const axis = [...hours].sort();
   if (!axis.length) { box.replaceChildren(el("p", { class: "hint" }, t("cc.no_searches"))); return; }
   const first = Date.parse(axis[0]);
@@ -251,9 +260,10 @@ export function drawChart(box, series, sites) {
     }
     add("polyline", { points: points.join(" "), class: `series s${i % 8}`, fill: "none" });
     legend.append(el("li", { class: `s${i % 8}` }, el("span", { class: "swatch", "aria-hidden": "true" }),
-      " ", code(s.site), names[s.site] ? ` ${names[s.site]}` : "", ` — ${number((s.hours || []).reduce((a, h) => a + h.searches, 0))}`));
+      " ", code(s.site), names[s.site] ? ` ${names[s.site]}` : "", ` — ${number(totals.get(s.site))}`));
   });
-  box.replaceChildren(svg, legend);
+  const windowed = lastIndex + 1 >= WINDOW_HOURS;
+  box.replaceChildren(windowed ? el("p", { class: "hint" }, t("cc.window", { n: WINDOW_HOURS })) : "", svg, legend);
 }
 
 function drawBars(box, byDb) {
