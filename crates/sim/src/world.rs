@@ -156,31 +156,43 @@ impl World {
         codes.sort_unstable();
         codes.dedup();
         for code in codes {
+            let name = match ncb_city(code) {
+                Some(city) => format!("NCB {city}"),
+                None => format!("NCB {code}"),
+            };
             out.push(agency(
                 &format!("ncb-{}", code.to_ascii_lowercase()),
+                &name,
                 AgencyKind::Ncb,
                 Some(code),
                 None,
             ));
         }
-        for (id, code) in [
-            ("bp-tanger-med", "MAR"),
-            ("bp-algeciras", "ESP"),
-            ("bp-marseille", "FRA"),
-            ("bp-genova", "ITA"),
-            ("bp-la-goulette", "TUN"),
-            ("bp-alger", "DZA"),
-            ("bp-almeria", "ESP"),
+        for (id, name, code) in [
+            ("bp-tanger-med", "Tanger Med border police", "MAR"),
+            ("bp-algeciras", "Algeciras border police", "ESP"),
+            ("bp-marseille", "Marseille border police", "FRA"),
+            ("bp-genova", "Genoa border police", "ITA"),
+            ("bp-la-goulette", "La Goulette border police", "TUN"),
+            ("bp-alger", "Algiers port border police", "DZA"),
+            ("bp-almeria", "Almería border police", "ESP"),
         ] {
             let parent = format!("ncb-{}", code.to_ascii_lowercase());
             out.push(agency(
                 id,
+                name,
                 AgencyKind::BorderPost,
                 Some(code),
                 Some(&parent),
             ));
         }
-        out.push(agency("frontex", AgencyKind::Partner, None, None));
+        out.push(agency(
+            "frontex",
+            "Frontex",
+            AgencyKind::Partner,
+            None,
+            None,
+        ));
         out
     }
 
@@ -472,10 +484,52 @@ const VEHICLE_COUNTRIES: &[&str] = &[
 
 const COLOURS: &[&str] = &["white", "black", "grey", "silver", "blue", "red", "green"];
 
-fn agency(id: &str, kind: AgencyKind, code: Option<&str>, parent: Option<&str>) -> Agency {
+/// The city an NCB sits in, as officers name it ("contact NCB Rabat").
+fn ncb_city(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "ALB" => "Tirana",
+        "BEL" => "Brussels",
+        "BIH" => "Sarajevo",
+        "DEU" => "Wiesbaden",
+        "DZA" => "Algiers",
+        "ESP" => "Madrid",
+        "FRA" => "Paris",
+        "GBR" => "Manchester",
+        "IRQ" => "Baghdad",
+        "ITA" => "Rome",
+        "JOR" => "Amman",
+        "LBN" => "Beirut",
+        "LBY" => "Tripoli",
+        "MAR" => "Rabat",
+        "MKD" => "Skopje",
+        "MLI" => "Bamako",
+        "NER" => "Niamey",
+        "NLD" => "The Hague",
+        "PRT" => "Lisbon",
+        "PSE" => "Ramallah",
+        "RUS" => "Moscow",
+        "SEN" => "Dakar",
+        "SYR" => "Damascus",
+        "TCD" => "N'Djamena",
+        "TJK" => "Dushanbe",
+        "TUN" => "Tunis",
+        "TUR" => "Ankara",
+        "UZB" => "Tashkent",
+        "XKX" => "Pristina",
+        _ => return None,
+    })
+}
+
+fn agency(
+    id: &str,
+    name: &str,
+    kind: AgencyKind,
+    code: Option<&str>,
+    parent: Option<&str>,
+) -> Agency {
     Agency::try_from(portwatch_model::agency::AgencyFields {
         id: AgencyId::parse(id).expect("valid slug"),
-        name: id.to_string(),
+        name: name.to_string(),
         kind,
         country: code.map(country),
         parent: parent.map(|p| AgencyId::parse(p).expect("valid slug")),
