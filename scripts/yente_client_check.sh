@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 if [ -z "${PORTWATCH_BIN:-}" ]; then
     cargo build -q -p portwatch-cli
 fi
-bin=${PORTWATCH_BIN:-target/debug/portwatch}
+bin=${PORTWATCH_BIN:-${CARGO_TARGET_DIR:-target}/debug/portwatch}
 venv=${YENTE_VENV:-${TMPDIR:-/tmp}/portwatch-yente-venv}
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import yente_client' 2>/dev/null; then
     python3 -m venv "$venv"
