@@ -31,6 +31,7 @@
 //! tables, romanisation families, kinds of tokens; no list of names drawn from the benchmark.
 
 pub mod distance;
+mod mandarin;
 pub mod normalize;
 pub mod person;
 pub mod phonetic;

@@ -26,6 +26,9 @@ pub(crate) struct PreparedToken {
     pub alt_hash: u64,
     pub phon_hash: u64,
     pub skel_hash: u64,
+    /// Hash of the word's Wade–Giles / Pinyin key ([`crate::mandarin`]), 0 where it does not
+    /// read as Mandarin syllables.
+    pub mand_hash: u64,
     /// Hash of the phonetic form without a Baltic nominative ending (see
     /// [`baltic_stem`]), 0 where the token has none.
     pub baltic_stem_hash: u64,
@@ -59,6 +62,8 @@ pub(crate) struct Compound {
     pub plain_hash: u64,
     pub phon_hash: u64,
     pub skel_hash: u64,
+    /// Hash of the Mandarin key of the tokens joined, 0 if none (see [`crate::mandarin`]).
+    pub mand_hash: u64,
 }
 
 /// A name normalised and ready to be scored against other prepared names.
@@ -140,6 +145,8 @@ impl PreparedName {
     ///
     /// * `a:<initials>` of each run of two or three words, and `a:<token>` of each token of
     ///   two or three letters, so that an acronym meets the words it abbreviates.
+    /// * `m:<Mandarin key>` of each word and run that reads as Mandarin syllables, where
+    ///   Wade–Giles and Pinyin spellings meet (Hsiao-ping / Xiaoping).
     ///
     /// Keys are sorted and free of duplicates. A query looks up all its keys.
     pub fn index_keys(&self) -> Vec<String> {
@@ -166,12 +173,16 @@ impl PreparedName {
             if t.plain.len() >= 5 && !t.abjad {
                 keys.push(format!("e:{}", &t.plain[t.plain.len() - 3..]));
             }
+            if t.mand_hash != 0 {
+                push_mandarin_key(&t.plain, &mut keys);
+            }
         }
         for span in 2..=3 {
             for window in self.tokens.windows(span) {
                 let joined: String = window.iter().map(|t| &*t.plain).collect();
                 let skel = phonetic::skeleton(&phonetic::phonetic_form(&joined));
                 push_skeleton_keys(&skel, &mut keys);
+                push_mandarin_key(&joined, &mut keys);
                 if window
                     .iter()
                     .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Generic))
@@ -207,6 +218,14 @@ impl PreparedName {
     }
 }
 
+/// `m:<Mandarin key>` of a word that reads as Mandarin syllables: Wade–Giles and Pinyin
+/// spellings meet (Hsiao-ping / Xiaoping).
+fn push_mandarin_key(plain: &str, keys: &mut Vec<String>) {
+    if let Some(k) = crate::mandarin::mandarin_key(plain) {
+        keys.push(format!("m:{k}"));
+    }
+}
+
 /// `s:<skeleton>` and, for skeletons of four letters or more, the skeleton less each letter.
 fn push_skeleton_keys(skel: &str, keys: &mut Vec<String>) {
     if skel.is_empty() {
@@ -234,6 +253,7 @@ fn compounds(tokens: &[PreparedToken]) -> Vec<Compound> {
                 plain_hash: hash(&joined),
                 phon_hash: hash(&phon),
                 skel_hash: hash(&skel),
+                mand_hash: mandarin_hash(&joined),
             });
             let words = window
                 .iter()
@@ -248,6 +268,7 @@ fn compounds(tokens: &[PreparedToken]) -> Vec<Compound> {
                     plain_hash: h,
                     phon_hash: h,
                     skel_hash: h,
+                    mand_hash: 0,
                 });
             }
         }
@@ -263,6 +284,11 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         alt_hash: t.icao_alt.as_deref().map_or(plain_hash, hash),
         phon_hash: hash(&phon),
         skel_hash: hash(&skel),
+        mand_hash: if t.kind == TokenKind::Word {
+            mandarin_hash(&t.plain)
+        } else {
+            0
+        },
         baltic_stem_hash: baltic_stem(&t.plain)
             .map_or(0, |stem| hash(&phonetic::phonetic_form(stem))),
         plain_letters: crate::distance::letter_set(t.plain.as_bytes()),
@@ -278,6 +304,10 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         phon: phon.into_boxed_str(),
         skel: skel.into_boxed_str(),
     }
+}
+
+fn mandarin_hash(plain: &str) -> u64 {
+    crate::mandarin::mandarin_key(plain).map_or(0, |k| hash(&k))
 }
 
 /// Latvian and Lithuanian give every masculine name a nominative ending, foreign names

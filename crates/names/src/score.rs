@@ -469,7 +469,10 @@ fn join_pairs(
                 (params.phonetic_sim, MatchKind::Acronym)
             } else if c.plain_hash == t.plain_hash {
                 (1.0, MatchKind::Joined)
-            } else if c.phon_hash == t.phon_hash || (t.abjad && c.skel_hash == t.skel_hash) {
+            } else if c.phon_hash == t.phon_hash
+                || (t.abjad && c.skel_hash == t.skel_hash)
+                || (c.mand_hash != 0 && c.mand_hash == t.mand_hash)
+            {
                 (params.phonetic_sim, MatchKind::Joined)
             } else {
                 continue;
@@ -582,7 +585,7 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
         );
         return (s * params.skeleton_sim, MatchKind::Skeleton);
     }
-    if a.phon_hash == b.phon_hash || is_baltic_form(a, b) {
+    if a.phon_hash == b.phon_hash || is_baltic_form(a, b) || same_mandarin(a, b) {
         return (params.phonetic_sim, MatchKind::Phonetic);
     }
     if a.kind == TokenKind::Word && b.kind == TokenKind::Word && is_truncation(&a.plain, &b.plain) {
@@ -649,6 +652,12 @@ fn stem_similarity((a, b): (&str, &str), params: &Params) -> f64 {
         ) * params.phonetic_share
     };
     plain.max(phon)
+}
+
+/// Two words read as the same Mandarin syllables, one in Wade–Giles and the other in Pinyin
+/// (Teng / Deng, Hsiao-ping / Xiaoping; see [`crate::mandarin`]).
+fn same_mandarin(a: &PreparedToken, b: &PreparedToken) -> bool {
+    a.mand_hash != 0 && a.mand_hash == b.mand_hash
 }
 
 /// One word is the other with a Latvian or Lithuanian nominative ending (Ivanovs / Ivanov,

@@ -365,3 +365,13 @@ fn extra_given_names_weigh_less_beside_several_corroborated_words() {
     // The names disagree: both keep a word of their own.
     different("Karim Nasser Haddad", "Karim Yusuf Haddad");
 }
+
+#[test]
+fn wade_giles_and_pinyin_romanisations_of_one_chinese_name() {
+    same("Teng Hsiao-ping", "Deng Xiaoping");
+    same("Chou En-lai", "Zhou Enlai");
+    same("Chiang Ching-kuo", "Jiang Jingguo");
+    // Other syllables are other names.
+    different("Chou En-lai", "Qiu Enlai Chen");
+    different("Teng Hsiao-ping", "Deng Xiaoming");
+}
