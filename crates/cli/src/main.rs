@@ -41,6 +41,11 @@ enum Command {
     /// Replay INTERPOL's Neptune II operation end to end: world, network, traffic, report,
     /// and the web console (the main job; see `portwatch demo --help`).
     Demo(cmd::demo::DemoArgs),
+    /// Plan and list operations (Neptune II and the like).
+    Operation {
+        #[command(subcommand)]
+        what: cmd::operation::OperationCommand,
+    },
     /// An operation's figures as published: HTML with charts, JSON or CSV.
     Report(cmd::report::ReportArgs),
     /// Create the data directory and an empty store.
@@ -107,6 +112,7 @@ fn main() -> ExitCode {
     let store = cli.store.as_deref();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args, &demo_data(&cli.data)),
+        Command::Operation { what } => cmd::operation::run(what, &cli.data, store),
         Command::Report(args) => cmd::report::run(args, &cli.data, store),
         Command::Init(args) => cmd::init::run(args, &cli.data, store),
         Command::Import(args) => cmd::import::run(args, &cli.data, store),

@@ -11,7 +11,7 @@
 
 use time::OffsetDateTime;
 
-use portwatch_model::{Agency, AgencyKind, Operation};
+use portwatch_model::{Agency, AgencyId, AgencyKind, Operation};
 
 use crate::identity::Caller;
 use crate::problem::Problem;
@@ -29,6 +29,26 @@ pub fn takes_part(operation: &Operation, agency: &Agency) -> bool {
                 .country
                 .as_ref()
                 .is_some_and(|c| operation.countries.contains(c)))
+}
+
+/// Every agency an operation names, with the field that names it (`coordinator`,
+/// `sites[2].agency`, `partners[0].agency`): each must be registered, since a typo would
+/// silently count nothing.
+pub fn named_agencies(operation: &Operation) -> Vec<(String, &AgencyId)> {
+    let sites = operation
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("sites[{i}].agency"), &s.agency));
+    let partners = operation
+        .partners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("partners[{i}].agency"), &p.agency));
+    std::iter::once(("coordinator".to_string(), &operation.coordinator))
+        .chain(sites)
+        .chain(partners)
+        .collect()
 }
 
 /// Whether `operation` runs on the day of `at`.

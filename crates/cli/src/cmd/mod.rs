@@ -14,6 +14,7 @@ pub mod import_lists;
 pub mod init;
 pub mod mrz;
 pub mod names;
+pub mod operation;
 pub mod report;
 pub mod screen;
 pub mod serve;

@@ -30,7 +30,7 @@ use portwatch_model::{
 
 use crate::audit::event;
 use crate::identity::Caller;
-use crate::operations::takes_part;
+use crate::operations::{named_agencies, takes_part};
 use crate::problem::{Json, Path, Problem, Query};
 use crate::state::AppState;
 
@@ -89,22 +89,7 @@ pub async fn create(
 
 /// Every agency an operation names must be registered: a typo would silently count nothing.
 async fn check_agencies(state: &AppState, operation: &Operation) -> Result<(), Problem> {
-    let named = std::iter::once(("coordinator".to_string(), &operation.coordinator))
-        .chain(
-            operation
-                .sites
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (format!("sites[{i}].agency"), &s.agency)),
-        )
-        .chain(
-            operation
-                .partners
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (format!("partners[{i}].agency"), &p.agency)),
-        );
-    for (field, agency) in named {
+    for (field, agency) in named_agencies(operation) {
         if state.agency(agency).await?.is_none() {
             return Err(Problem::bad_field(
                 field,
