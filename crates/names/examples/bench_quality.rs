@@ -34,9 +34,20 @@ struct Case {
 }
 
 fn f1(cases: &[&Case]) -> (f64, usize) {
+    f1_at(cases, DEFAULT_THRESHOLD)
+}
+
+/// The best F1 over thresholds 0.00, 0.01 … 1.00 and where it is reached.
+fn best_f1(cases: &[&Case]) -> (f64, f64) {
+    (0..=100)
+        .map(|t| (f1_at(cases, f64::from(t) / 100.0).0, f64::from(t) / 100.0))
+        .fold((0.0, 0.0), |best, x| if x.0 > best.0 { x } else { best })
+}
+
+fn f1_at(cases: &[&Case], threshold: f64) -> (f64, usize) {
     let (mut tp, mut fp, mut fneg) = (0.0, 0.0, 0.0);
     for c in cases {
-        match (c.is_match, c.score >= DEFAULT_THRESHOLD) {
+        match (c.is_match, c.score >= threshold) {
             (true, true) => tp += 1.0,
             (false, true) => fp += 1.0,
             (true, false) => fneg += 1.0,
@@ -100,7 +111,8 @@ fn main() {
             .map(|(part, p)| {
                 let chosen: Vec<&Case> = cases.iter().filter(|c| s(c) && p(c)).collect();
                 let (f, n) = f1(&chosen);
-                format!("{part} {f:.4} ({n})")
+                let (best, at) = best_f1(&chosen);
+                format!("{part} {f:.4} ({n}; best {best:.4} @{at:.2})")
             })
             .collect();
         println!("{subset:<10} {}", line.join("  "));

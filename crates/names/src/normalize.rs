@@ -63,7 +63,9 @@ pub struct NormToken {
     /// Lowercase ASCII form.
     pub plain: String,
     /// An alternative spelling when it differs from `plain`: ICAO Table A's (Ä→AE, Ö→OE,
-    /// Ü→UE, Å→AA), or the Revised Romanisation of a Korean family name spelt customarily.
+    /// Ü→UE, Å→AA), the Persian and dialect reading of an Arabic word
+    /// ([`translit::arabic_alternative`]), or the Revised Romanisation of a Korean family name
+    /// spelt customarily.
     pub icao_alt: Option<String>,
     /// The script of the token's first letter.
     pub script: Script,
@@ -216,7 +218,7 @@ fn to_token(w: RawWord) -> NormToken {
         }
         let start = plain.len();
         translit::push_ascii(c, i == 0, &mut plain);
-        match translit::icao_alternative(c) {
+        match translit::icao_alternative(c).or_else(|| translit::arabic_alternative(c)) {
             Some(a) => {
                 has_alt = true;
                 alt.push_str(a);
@@ -283,7 +285,11 @@ fn split_arabic_article(tokens: &mut Vec<NormToken>) {
             let noun = NormToken {
                 original: t.original.chars().skip(2).collect(),
                 plain: t.plain[2..].to_string(),
-                icao_alt: None,
+                icao_alt: t
+                    .icao_alt
+                    .as_ref()
+                    .and_then(|a| a.get(2..))
+                    .map(str::to_string),
                 script: t.script,
                 kind: TokenKind::Word,
             };

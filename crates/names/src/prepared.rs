@@ -25,7 +25,12 @@ pub(crate) struct PreparedToken {
     /// Hash of the ICAO alternative spelling, or of `plain` where there is none.
     pub alt_hash: u64,
     pub phon_hash: u64,
-    pub skel_hash: u64,
+    /// The skeleton as a vowelless script is compared (see [`abjad_skeleton`]), and the hashes
+    /// of it and of the alternative reading's (equal where there is none).
+    pub askel: Box<str>,
+    pub askel_alt: Box<str>,
+    pub askel_hash: u64,
+    pub askel_alt_hash: u64,
     /// Hash of the word's Wade–Giles / Pinyin key ([`crate::mandarin`]), 0 where it does not
     /// read as Mandarin syllables.
     pub mand_hash: u64,
@@ -61,7 +66,8 @@ pub(crate) struct Compound {
     pub acronym: bool,
     pub plain_hash: u64,
     pub phon_hash: u64,
-    pub skel_hash: u64,
+    /// Hash of the [`abjad_skeleton`] of the tokens joined.
+    pub askel_hash: u64,
     /// Hash of the Mandarin key of the tokens joined, 0 if none (see [`crate::mandarin`]).
     pub mand_hash: u64,
 }
@@ -176,12 +182,17 @@ impl PreparedName {
             if t.mand_hash != 0 {
                 push_mandarin_key(&t.plain, &mut keys);
             }
+            push_abjad_key(&t.skel, &t.askel, &mut keys);
+            if t.askel_alt_hash != t.askel_hash {
+                push_skeleton_keys(&t.askel_alt, &mut keys);
+            }
         }
         for span in 2..=3 {
             for window in self.tokens.windows(span) {
                 let joined: String = window.iter().map(|t| &*t.plain).collect();
                 let skel = phonetic::skeleton(&phonetic::phonetic_form(&joined));
                 push_skeleton_keys(&skel, &mut keys);
+                push_abjad_key(&skel, &abjad_skeleton(&skel), &mut keys);
                 push_mandarin_key(&joined, &mut keys);
                 if window
                     .iter()
@@ -215,6 +226,21 @@ impl PreparedName {
                 .collect(),
             index_keys: self.index_keys(),
         }
+    }
+}
+
+/// The consonant skeleton as a vowelless script can be compared with: without `v`. Arabic و
+/// and Hebrew ו write the consonant w (v in Persian) and the vowels u and o alike, so a
+/// transliteration cannot tell Dawud from Daud or Javad from Juad: the skeleton of both sides
+/// leaves the letter out (داود / Dawood, جواد / Javad, مروان / Marwan).
+fn abjad_skeleton(skel: &str) -> String {
+    skel.chars().filter(|&c| c != 'v').collect()
+}
+
+/// `s:<abjad skeleton>` where it differs from the skeleton and keeps two letters or more.
+fn push_abjad_key(skel: &str, askel: &str, keys: &mut Vec<String>) {
+    if askel.len() >= 2 && askel != skel {
+        keys.push(format!("s:{askel}"));
     }
 }
 
@@ -252,7 +278,7 @@ fn compounds(tokens: &[PreparedToken]) -> Vec<Compound> {
                 acronym: false,
                 plain_hash: hash(&joined),
                 phon_hash: hash(&phon),
-                skel_hash: hash(&skel),
+                askel_hash: hash(&abjad_skeleton(&skel)),
                 mand_hash: mandarin_hash(&joined),
             });
             let words = window
@@ -267,7 +293,7 @@ fn compounds(tokens: &[PreparedToken]) -> Vec<Compound> {
                     acronym: true,
                     plain_hash: h,
                     phon_hash: h,
-                    skel_hash: h,
+                    askel_hash: h,
                     mand_hash: 0,
                 });
             }
@@ -280,10 +306,18 @@ fn prepare_token(t: NormToken) -> PreparedToken {
     let phon = phonetic::phonetic_form(&t.plain);
     let skel = phonetic::skeleton(&phon);
     let plain_hash = hash(&t.plain);
+    let askel = abjad_skeleton(&skel);
+    let askel_alt = match (&t.icao_alt, t.script.is_abjad()) {
+        (Some(alt), true) => abjad_skeleton(&phonetic::skeleton(&phonetic::phonetic_form(alt))),
+        _ => askel.clone(),
+    };
     PreparedToken {
+        askel_hash: hash(&askel),
+        askel_alt_hash: hash(&askel_alt),
+        askel: askel.into_boxed_str(),
+        askel_alt: askel_alt.into_boxed_str(),
         alt_hash: t.icao_alt.as_deref().map_or(plain_hash, hash),
         phon_hash: hash(&phon),
-        skel_hash: hash(&skel),
         mand_hash: if t.kind == TokenKind::Word {
             mandarin_hash(&t.plain)
         } else {

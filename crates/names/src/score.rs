@@ -470,7 +470,7 @@ fn join_pairs(
             } else if c.plain_hash == t.plain_hash {
                 (1.0, MatchKind::Joined)
             } else if c.phon_hash == t.phon_hash
-                || (t.abjad && c.skel_hash == t.skel_hash)
+                || (t.abjad && (c.askel_hash == t.askel_hash || c.askel_hash == t.askel_alt_hash))
                 || (c.mand_hash != 0 && c.mand_hash == t.mand_hash)
             {
                 (params.phonetic_sim, MatchKind::Joined)
@@ -573,17 +573,7 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
         return syllabic_similarity(a, b, params);
     }
     if a.abjad || b.abjad {
-        if a.skel_hash == b.skel_hash && a.skel.len() >= 2 {
-            return (params.skeleton_sim, MatchKind::Skeleton);
-        }
-        let letters = |s: &str| crate::distance::letter_set(s.as_bytes());
-        let s = edit_similarity(
-            (&a.skel, letters(&a.skel)),
-            (&b.skel, letters(&b.skel)),
-            params.fuzzy_k,
-            0.0,
-        );
-        return (s * params.skeleton_sim, MatchKind::Skeleton);
+        return abjad_similarity(a, b, params);
     }
     if a.phon_hash == b.phon_hash || is_baltic_form(a, b) || same_mandarin(a, b) {
         return (params.phonetic_sim, MatchKind::Phonetic);
@@ -652,6 +642,29 @@ fn stem_similarity((a, b): (&str, &str), params: &Params) -> f64 {
         ) * params.phonetic_share
     };
     plain.max(phon)
+}
+
+/// Two tokens, one at least in a vowelless script, compared on their consonant skeletons
+/// without `v` ([`PreparedToken::askel`]), in either reading of the Arabic letters that have
+/// two ([`crate::translit::arabic_alternative`]).
+fn abjad_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f64, MatchKind) {
+    let equal = a.askel_hash == b.askel_hash
+        || a.askel_alt_hash == b.askel_hash
+        || a.askel_hash == b.askel_alt_hash;
+    if equal && a.askel.len().min(b.askel.len()) >= 2 {
+        return (params.skeleton_sim, MatchKind::Skeleton);
+    }
+    let letters = |s: &str| crate::distance::letter_set(s.as_bytes());
+    let close =
+        |x: &str, y: &str| edit_similarity((x, letters(x)), (y, letters(y)), params.fuzzy_k, 0.0);
+    let mut s = close(&a.askel, &b.askel);
+    if a.askel_alt_hash != a.askel_hash {
+        s = s.max(close(&a.askel_alt, &b.askel));
+    }
+    if b.askel_alt_hash != b.askel_hash {
+        s = s.max(close(&a.askel, &b.askel_alt));
+    }
+    (s * params.skeleton_sim, MatchKind::Skeleton)
 }
 
 /// Two words read as the same Mandarin syllables, one in Wade–Giles and the other in Pinyin

@@ -199,6 +199,19 @@ pub fn korean_family_name(c: char) -> Option<&'static str> {
 
 /// ICAO Table A's alternative spelling of a Latin letter where it differs from the plain one
 /// (the German and Scandinavian convention: Ä→AE, Ö→OE, Ü→UE, Å→AA).
+/// The other reading of an Arabic letter whose sound differs between Classical Arabic and
+/// the languages and dialects that write it (Persian, Urdu, Turkish, Pashto, Egyptian and
+/// Levantine Arabic): ث is th or s (Thamer / Samer), ذ and ظ are dh or z (Dhakir / Zakir,
+/// Zawahiri, Zarif), ض is d or z (Rida / Reza, Diya / Zia). Lists romanise a
+/// name in either reading, so the reading other than Table C's is kept as a second form.
+pub fn arabic_alternative(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ث' => "s",
+        'ذ' | 'ظ' | 'ض' => "z",
+        _ => return None,
+    })
+}
+
 pub fn icao_alternative(c: char) -> Option<&'static str> {
     Some(match c {
         'ä' | 'Ä' => "ae",
@@ -437,6 +450,8 @@ mod tests {
         assert_eq!(translit("Łukasz Bączek"), "lukasz baczek");
         assert_eq!(translit("Şahin Çelik"), "sahin celik");
         assert_eq!(icao_alternative('ö'), Some("oe"));
+        assert_eq!(arabic_alternative('ظ'), Some("z"));
+        assert_eq!(arabic_alternative('ب'), None);
     }
 
     #[test]

@@ -375,3 +375,19 @@ fn wade_giles_and_pinyin_romanisations_of_one_chinese_name() {
     different("Chou En-lai", "Qiu Enlai Chen");
     different("Teng Hsiao-ping", "Deng Xiaoming");
 }
+
+#[test]
+fn arabic_letters_read_two_ways_and_the_letter_waw() {
+    // ذ ظ ض read z and ث read s in Persian, Urdu, Turkish and colloquial Arabic.
+    same("ذاكر نايك", "Zakir Naik");
+    same("ضياء الحق", "Zia ul Haq");
+    same("ثامر", "Samer");
+    same("ثامر", "Thamer");
+    // و is a consonant (w, Persian v) as often as a vowel.
+    same("صفوت", "Safwat");
+    same("پرویز مشرف", "Pervez Musharraf");
+    same("توفيق", "Tawfiq");
+    // Other consonants stay other names.
+    different("ثامر", "Tamer Nasser");
+    different("صفوت", "Sabet");
+}
