@@ -48,9 +48,10 @@ pub struct Period {
 
 /// Searches by the database they were made against.
 ///
-/// A traveller screening searches the nominal data (`persons`), a document screening the
-/// stolen and lost travel documents (`documents`), a vehicle screening the stolen motor
-/// vehicles (`vehicles`). A manifest screening is counted apart (`manifests`): it is one audit
+/// A traveller screening searches the nominal data (`persons`) — and the stolen and lost
+/// travel documents too when the traveller shows one, as at every border checkpoint; a
+/// document screening only the travel documents (`documents`); a vehicle screening the stolen
+/// motor vehicles (`vehicles`). A manifest screening is counted apart (`manifests`): it is one audit
 /// entry, hence one search here, for a whole ship's list of passengers, documents and
 /// vehicles, checked against all three databases.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

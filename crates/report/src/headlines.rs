@@ -67,8 +67,9 @@ impl Figures {
             return "No searches were recorded.".to_string();
         }
         let all = s.manifests > 0;
+        // A traveller's screening also checks the document shown (see SearchesByDatabase).
         let databases: Vec<String> = [
-            (s.documents, "stolen and lost travel documents"),
+            (s.documents + s.persons, "stolen and lost travel documents"),
             (s.persons, "nominal data"),
             (s.vehicles, "stolen motor vehicles"),
         ]

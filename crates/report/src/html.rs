@@ -222,8 +222,11 @@ impl Figures {
     fn searches_table(&self) -> Option<Table<'static>> {
         let s = self.searches_by_database;
         let rows = [
-            ("Persons (nominal data)", s.persons),
-            ("Travel documents (SLTD)", s.documents),
+            (
+                "Travellers (nominal data, and SLTD for the document shown)",
+                s.persons,
+            ),
+            ("Travel documents alone (SLTD)", s.documents),
             ("Vehicles (SMV)", s.vehicles),
             ("Manifests (one search each, all databases)", s.manifests),
             ("Total", s.total()),

@@ -61,7 +61,7 @@ fn headline_counts_are_rounded_down_honestly() {
     let h = f.headlines();
     assert_eq!(
         h[1],
-        "More than 1.2 million searches were made against the databases of nominal data."
+        "More than 1.2 million searches were made against the databases of stolen and lost travel documents and nominal data."
     );
     assert_eq!(
         h[3],
