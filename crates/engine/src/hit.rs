@@ -195,10 +195,17 @@ pub(crate) fn compare_dates(a: &PartialDate, b: &PartialDate) -> FactCheck {
 }
 
 /// Two full dates that differ in exactly one digit of YYYYMMDD: a typing slip.
+///
+/// The digits are computed, not formatted: every candidate of a screening is compared on its
+/// dates of birth before its names, so this runs hundreds of times a traveller.
 fn one_digit_apart(a: &PartialDate, b: &PartialDate) -> bool {
     let digits = |d: &PartialDate| -> Option<[u8; 8]> {
-        let text = format!("{:04}{:02}{:02}", d.year(), d.month()?, d.day()?);
-        text.as_bytes().try_into().ok()
+        let (y, m, dd) = (d.year(), d.month()?, d.day()?);
+        if y > 9999 || m > 99 || dd > 99 {
+            return None;
+        }
+        let y = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10].map(|x| x as u8);
+        Some([y[0], y[1], y[2], y[3], m / 10, m % 10, dd / 10, dd % 10])
     };
     match (digits(a), digits(b)) {
         (Some(x), Some(y)) => x.iter().zip(&y).filter(|(p, q)| p != q).count() == 1,
@@ -260,5 +267,16 @@ mod tests {
             FactCheck::Conflicts
         );
         assert_eq!(compare_dates(&d("1980"), &d("1985")), FactCheck::Conflicts);
+    }
+
+    #[test]
+    fn one_digit_slips_are_counted_on_the_written_digits() {
+        // One digit of YYYYMMDD: month 05 / 08, day 03 / 23, century 1980 / 2980.
+        assert!(one_digit_apart(&d("1980-05-03"), &d("1980-08-03")));
+        assert!(one_digit_apart(&d("1980-05-03"), &d("1980-05-23")));
+        assert!(one_digit_apart(&d("1980-05-03"), &d("2980-05-03")));
+        // Two digits (month 05 / 10), or a date without a day: no slip.
+        assert!(!one_digit_apart(&d("1980-05-03"), &d("1980-10-03")));
+        assert!(!one_digit_apart(&d("1980-05-03"), &d("1980-05")));
     }
 }

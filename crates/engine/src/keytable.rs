@@ -141,20 +141,23 @@ impl KeyTable {
 
     /// Calls `visit(slot, tag)` for every entry stored under `key` (live or dead slots; tag 0
     /// in an untagged table).
-    pub(crate) fn for_each(&self, key: u64, mut visit: impl FnMut(u32, u32)) {
-        for e in &self.entries[self.base_range(key)] {
-            visit(e.slot, e.tag);
-        }
-        if let Some(more) = self.delta.get(&key) {
-            for &(slot, tag) in more {
-                visit(slot, tag);
-            }
-        }
+    pub(crate) fn for_each(&self, key: u64, visit: impl FnMut(u32, u32)) {
+        self.postings(key).for_each(visit);
     }
 
-    /// How many slots are stored under `key` (dead ones included): the cost of visiting it.
-    pub(crate) fn count(&self, key: u64) -> usize {
-        self.base_range(key).len() + self.delta.get(&key).map_or(0, Vec::len)
+    /// The entries stored under `key` (dead slots included; their count is the cost of
+    /// visiting them), found once: a caller that weighs a key by its count before reading it
+    /// (candidate generation) pays one look-up, not two.
+    pub(crate) fn postings(&self, key: u64) -> Postings<'_> {
+        let delta = if self.delta.is_empty() {
+            &[][..]
+        } else {
+            self.delta.get(&key).map_or(&[][..], Vec::as_slice)
+        };
+        Postings {
+            base: &self.entries[self.base_range(key)],
+            delta,
+        }
     }
 
     /// Heap bytes held (an estimate for the delta).
@@ -168,6 +171,30 @@ impl KeyTable {
     /// Entries in the base and in the delta.
     pub(crate) fn len(&self) -> usize {
         self.entries.len() + self.delta.values().map(Vec::len).sum::<usize>()
+    }
+}
+
+/// The entries of one key in a [`KeyTable`]: a run of the base and the delta's list.
+#[derive(Clone, Copy)]
+pub(crate) struct Postings<'a> {
+    base: &'a [Entry],
+    delta: &'a [(u32, u32)],
+}
+
+impl Postings<'_> {
+    /// How many slots (dead ones included).
+    pub(crate) fn len(&self) -> usize {
+        self.base.len() + self.delta.len()
+    }
+
+    /// Calls `visit(slot, tag)` for every entry, base first.
+    pub(crate) fn for_each(&self, mut visit: impl FnMut(u32, u32)) {
+        for e in self.base {
+            visit(e.slot, e.tag);
+        }
+        for &(slot, tag) in self.delta {
+            visit(slot, tag);
+        }
     }
 }
 
@@ -197,8 +224,8 @@ mod tests {
         table.for_each(key, |s, _| found.push(s));
         found.sort_unstable();
         assert_eq!(found, vec![7, 2507, 5007, 7507, 99_999]);
-        assert_eq!(table.count(key), 5);
-        assert_eq!(table.count(fingerprint(&[b"absent"])), 0);
+        assert_eq!(table.postings(key).len(), 5);
+        assert_eq!(table.postings(fingerprint(&[b"absent"])).len(), 0);
     }
 
     #[test]
@@ -213,7 +240,7 @@ mod tests {
     #[test]
     fn an_empty_table_finds_nothing() {
         let table = KeyTable::build(Vec::new());
-        assert_eq!(table.count(1), 0);
+        assert_eq!(table.postings(1).len(), 0);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use portwatch_model::{
 use portwatch_names::{explain_prepared, score_prepared, PreparedName, TokenKind};
 
 use crate::hit::{compare_dates, AlignedTokens, FactCheck, PersonReason};
-use crate::keytable::{fingerprint, mix, KeyTable};
+use crate::keytable::{fingerprint, mix, KeyTable, Postings};
 use crate::slots::{Admission, BulkSlots, SlotTable};
 
 /// A single name key is used for candidates only when at most this many names carry it.
@@ -126,25 +126,23 @@ struct TokenKeys {
 /// Pair keys: the skeleton of one token with the skeleton, head or tail of another. The pair
 /// is order-free (a swapped name finds the same pairs).
 fn token_pairs(name: &PreparedName) -> Vec<u64> {
-    let forms = name.forms();
     let telling = |k: TokenKind| {
         matches!(
             k,
             TokenKind::Word | TokenKind::Number | TokenKind::Kunya | TokenKind::Generic
         )
     };
-    let any_telling = forms.tokens.iter().any(|t| telling(t.kind));
-    let tokens: Vec<TokenKeys> = forms
-        .tokens
-        .iter()
+    let any_telling = name.token_views().any(|t| telling(t.kind));
+    let tokens: Vec<TokenKeys> = name
+        .token_views()
         .filter(|t| !any_telling || telling(t.kind))
         .map(|t| {
             let skeleton = if t.skeleton.is_empty() {
-                &t.phonetic
+                t.phonetic
             } else {
-                &t.skeleton
+                t.skeleton
             };
-            let plain = &t.plain;
+            let plain = t.plain;
             let mut halves = Vec::new();
             if plain.len() >= 5 {
                 if let Some(head) = plain.get(..3) {
@@ -451,36 +449,37 @@ impl PersonIndex {
     /// Live candidate slots for a query: through short single keys, pair keys and identifiers.
     pub(crate) fn candidates(&self, q: &PersonQuery) -> Vec<u32> {
         // Every usable key with the length of its posting list, rarest first.
-        let mut usable: Vec<(usize, bool, u64)> = Vec::new();
+        let mut usable: Vec<(usize, bool, u64, Postings<'_>)> = Vec::new();
         for name in &q.names {
             let (singles, pairs) = name_keys(name);
             for k in singles {
-                let n = self.singles.count(k);
+                let postings = self.singles.postings(k);
+                let n = postings.len();
                 if n > 0 && n <= SINGLE_KEY_LIMIT {
-                    usable.push((n, true, k));
+                    usable.push((n, true, k, postings));
                 }
             }
             for k in pairs {
-                let n = self.pairs.count(k);
+                let postings = self.pairs.postings(k);
+                let n = postings.len();
                 if n > 0 && n <= PAIR_KEY_LIMIT {
-                    usable.push((n, false, k));
+                    usable.push((n, false, k, postings));
                 }
             }
         }
-        usable.sort_unstable();
-        usable.dedup();
+        usable.sort_unstable_by_key(|&(n, single, k, _)| (n, single, k));
+        usable.dedup_by_key(|&mut (n, single, k, _)| (n, single, k));
         // Rare keys are always read and their persons all scored. Commoner keys are read,
         // rarest first, up to GATHER_LIMIT postings; of their persons, those sharing the most
         // keys with the traveller are scored (a true match shares many: every pair of its
         // tokens), at most CANDIDATE_BUDGET of them.
         let mut rare = Vec::new();
         let mut common = Vec::new();
-        for (n, single, k) in usable {
-            let table = if single { &self.singles } else { &self.pairs };
+        for (n, _, _, postings) in usable {
             if n <= ALWAYS_READ {
-                table.for_each(k, |s, _| rare.push(s));
+                postings.for_each(|s, _| rare.push(s));
             } else if common.len() + n <= GATHER_LIMIT {
-                table.for_each(k, |s, _| common.push(s));
+                postings.for_each(|s, _| common.push(s));
             } else {
                 break;
             }

@@ -40,7 +40,7 @@ mod score;
 pub mod translit;
 
 pub use normalize::TokenKind;
-pub use prepared::{NameForms, PreparedName, TokenForms, MAX_TOKENS};
+pub use prepared::{NameForms, PreparedName, TokenForms, TokenView, MAX_TOKENS};
 pub use score::{
     explain_prepared, score, score_prepared, score_prepared_with, AlignedPair, Explanation,
     MatchKind, Params, UnmatchedToken, DEFAULT_THRESHOLD,

@@ -99,6 +99,16 @@ pub struct TokenForms {
     pub weight: f32,
 }
 
+/// The forms of one token, borrowed from its [`PreparedName`]: what [`TokenForms`] copies,
+/// without allocating (the engine derives its own keys from them for every query).
+#[derive(Clone, Copy, Debug)]
+pub struct TokenView<'a> {
+    pub plain: &'a str,
+    pub phonetic: &'a str,
+    pub skeleton: &'a str,
+    pub kind: TokenKind,
+}
+
 impl PreparedName {
     /// Normalises `name` once. Never fails: a name with no letters or digits has no tokens and
     /// scores 0 against everything.
@@ -206,6 +216,17 @@ impl PreparedName {
         keys.sort();
         keys.dedup();
         keys
+    }
+
+    /// The forms of every token, borrowed ([`PreparedName::forms`] copies them and computes
+    /// the index keys too).
+    pub fn token_views(&self) -> impl Iterator<Item = TokenView<'_>> + '_ {
+        self.tokens.iter().map(|t| TokenView {
+            plain: &t.plain,
+            phonetic: &t.phon,
+            skeleton: &t.skel,
+            kind: t.kind,
+        })
     }
 
     /// The forms of every token and the index keys.
