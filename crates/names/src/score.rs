@@ -105,6 +105,8 @@ pub enum MatchKind {
     Joined,
     /// Two or three adjacent words of one name abbreviated to their initials in the other.
     Acronym,
+    /// Two legal forms of one family that one company bears in turn (OAO / PJSC).
+    LegalFamily,
 }
 
 /// One aligned pair of tokens in an [`Explanation`].
@@ -552,6 +554,12 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
     if a.alt_hash == b.plain_hash || a.plain_hash == b.alt_hash || a.alt_hash == b.alt_hash {
         return (1.0, MatchKind::IcaoAlternative);
     }
+    if a.kind == TokenKind::LegalForm
+        && b.kind == TokenKind::LegalForm
+        && legal_family(&a.plain).is_some_and(|f| legal_family(&b.plain) == Some(f))
+    {
+        return (params.phonetic_sim, MatchKind::LegalFamily);
+    }
     if !comparable_kinds(a.kind, b.kind) {
         return NONE;
     }
@@ -732,6 +740,14 @@ fn edit_similarity(a: (&str, u64), b: (&str, u64), k: f64, needed: f64) -> f64 {
     }
     let edits = osa_distance(sa, sb) as f64;
     (1.0 - k * edits / longest as f64).clamp(0.0, 1.0)
+}
+
+/// The family of a legal form that one company bears under several names. Russia's Civil
+/// Code reform of 2014 renamed every open joint-stock company (OAO, OJSC) a public one (PAO,
+/// PJSC) and every closed one (ZAO, CJSC) a non-public one (AO, JSC), and English texts write
+/// any of them as JSC: lists carry the same company under each.
+fn legal_family(plain: &str) -> Option<&'static str> {
+    matches!(plain, "jsc" | "ojsc" | "pjsc" | "cjsc").then_some("jsc")
 }
 
 /// Titles, particles and legal forms align only with their own kind (and then only when

@@ -391,3 +391,22 @@ fn arabic_letters_read_two_ways_and_the_letter_waw() {
     different("ثامر", "Tamer Nasser");
     different("صفوت", "Sabet");
 }
+
+#[test]
+fn russian_joint_stock_forms_before_and_after_2014_align() {
+    let e = explain_prepared(
+        &PreparedName::new("OAO Severstal"),
+        &PreparedName::new("Severstal PJSC"),
+    );
+    assert!(
+        e.pairs.iter().any(|p| p.how == MatchKind::LegalFamily),
+        "{e:?}"
+    );
+    same("ZAO Uralkaliy", "Uralkali JSC");
+    // Other legal forms are not of the family.
+    let e = explain_prepared(
+        &PreparedName::new("Severstal LLC"),
+        &PreparedName::new("Severstal PJSC"),
+    );
+    assert!(!e.pairs.iter().any(|p| p.how == MatchKind::LegalFamily));
+}
