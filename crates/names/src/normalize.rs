@@ -70,6 +70,10 @@ pub struct NormToken {
     /// The script of the token's first letter.
     pub script: Script,
     pub kind: TokenKind,
+    /// The token is an element cut from the end of the word before it (the article and "din"
+    /// of Shamsuddin, the "allah" of Hamidullah): it weighs nothing of its own, since the word
+    /// it came from weighs as one word.
+    pub cut_from_word: bool,
 }
 
 /// Splits and normalises a name into tokens (see the module documentation).
@@ -246,6 +250,7 @@ fn to_token(w: RawWord) -> NormToken {
         icao_alt: has_alt.then_some(alt),
         script: script.unwrap_or(Script::Latin),
         kind,
+        cut_from_word: false,
     }
 }
 
@@ -292,6 +297,7 @@ fn split_arabic_article(tokens: &mut Vec<NormToken>) {
                     .map(str::to_string),
                 script: t.script,
                 kind: TokenKind::Word,
+                cut_from_word: false,
             };
             tokens[i].original = "ال".to_string();
             tokens[i].plain = "al".to_string();
@@ -371,6 +377,7 @@ fn fold_phrases(tokens: Vec<NormToken>) -> Vec<NormToken> {
                     icao_alt: None,
                     script: tokens[i].script,
                     kind: TokenKind::LegalForm,
+                    cut_from_word: false,
                 });
                 i = end;
                 continue 'outer;
@@ -404,6 +411,7 @@ fn split_abd_prefix(tokens: &mut Vec<NormToken>) {
                         icao_alt: None,
                         script,
                         kind: TokenKind::Word,
+                        cut_from_word: false,
                     },
                 );
                 i += 1;
@@ -475,6 +483,7 @@ fn split_compound_suffix(tokens: &mut Vec<NormToken>) {
             t.icao_alt = None;
             // The shared element says little: the first element carries the name.
             t.kind = TokenKind::Particle;
+            t.cut_from_word = true;
             tokens.insert(i + 1 + k, t);
         }
         i += 1 + parts.len();

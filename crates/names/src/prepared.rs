@@ -350,7 +350,11 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         phon_letters: crate::distance::letter_set(phon.as_bytes()),
         plain_hash,
         kind: t.kind,
-        weight: t.kind.weight(),
+        weight: if t.cut_from_word {
+            0.0
+        } else {
+            t.kind.weight()
+        },
         abjad: t.script.is_abjad(),
         syllabic: t.script.is_syllabic(),
         role: 0,

@@ -410,3 +410,16 @@ fn russian_joint_stock_forms_before_and_after_2014_align() {
     );
     assert!(!e.pairs.iter().any(|p| p.how == MatchKind::LegalFamily));
 }
+
+#[test]
+fn a_joined_din_or_allah_name_weighs_as_one_word() {
+    // Cut into its elements for comparison, the joined name still weighs one given name: a
+    // list entry that shares only it with a longer name is as weak as any other given name.
+    let joined = score("Inayatullah Yusufzai Qaderi", "Inayatullah");
+    let plain = score("Inayat Yusufzai Qaderi", "Inayat");
+    assert!((joined - plain).abs() < 1e-9, "{joined} / {plain}");
+    different("Inayatullah Yusufzai Qaderi", "Inayatullah");
+    // The joined and the separate spellings still meet.
+    same("Inayatullah Qaderi", "Inayat Ullah Qaderi");
+    same("Nasiruddin Qaderi", "Nasir ud-Din Qaderi");
+}
