@@ -374,6 +374,8 @@ fn align(a: &PreparedName, b: &PreparedName, params: &Params) -> Alignment {
     join_pairs(a, b, &best_a, &best_b, false, params, &mut al);
     join_pairs(b, a, &best_b, &best_a, true, params, &mut al);
     // Greedy order-free alignment of what is left, best pair first.
+    let mut picks = [(0u8, 0u8); MAX_TOKENS];
+    let mut n_picks = 0;
     loop {
         let mut best = (0.0f64, 0usize, 0usize);
         for i in (0..n).filter(|i| al.used_a & (1 << i) == 0) {
@@ -384,19 +386,26 @@ fn align(a: &PreparedName, b: &PreparedName, params: &Params) -> Alignment {
             }
         }
         let (sim, i, j) = best;
-        if sim <= 0.0 {
+        if sim <= 0.0 || n_picks == MAX_TOKENS {
             break;
         }
         al.used_a |= 1 << i;
         al.used_b |= 1 << j;
+        picks[n_picks] = (i as u8, j as u8);
+        n_picks += 1;
+    }
+    let pair_weight = |i: usize, j: usize| f64::from(a.tokens[i].weight + b.tokens[j].weight) / 2.0;
+    improve_by_swaps(&mut picks[..n_picks], &sims, pair_weight);
+    for &(i, j) in &picks[..n_picks] {
+        let (i, j) = (usize::from(i), usize::from(j));
         al.push(Pair {
             left: i as u8,
             left_span: 1,
             right: j as u8,
             right_span: 1,
             how: sims[i][j].1,
-            sim,
-            weight: f64::from(a.tokens[i].weight + b.tokens[j].weight) / 2.0,
+            sim: sims[i][j].0,
+            weight: pair_weight(i, j),
         });
     }
     let (telling_a, minor_a) = unmatched_weight(a, al.used_a);
@@ -405,6 +414,40 @@ fn align(a: &PreparedName, b: &PreparedName, params: &Params) -> Alignment {
     al.telling_b = telling_b;
     al.minor = minor_a + minor_b;
     al
+}
+
+/// Greedy alignment takes the best pair first and may take the wrong one of two equally good
+/// pairs: in "Daniele Naniela" / "Daniela Danielle Danieli", Daniele is as close to Daniela as
+/// to Danielle, and taking Daniela first leaves the misspelt Naniela the worse partner. Exchanging the partners of two pairs wherever
+/// that raises the weighted similarity of both together repairs it (a few rounds at most:
+/// every exchange raises the total).
+fn improve_by_swaps(
+    picks: &mut [(u8, u8)],
+    sims: &[[(f64, MatchKind); MAX_TOKENS]; MAX_TOKENS],
+    weight: impl Fn(usize, usize) -> f64,
+) {
+    let value = |i: u8, j: u8| {
+        let (i, j) = (usize::from(i), usize::from(j));
+        weight(i, j) * sims[i][j].0
+    };
+    for _ in 0..picks.len() {
+        let mut improved = false;
+        for p in 0..picks.len() {
+            for q in p + 1..picks.len() {
+                let ((ip, jp), (iq, jq)) = (picks[p], picks[q]);
+                let now = value(ip, jp) + value(iq, jq);
+                let (x, y) = (value(ip, jq), value(iq, jp));
+                if x > 0.0 && y > 0.0 && x + y > now + 1e-9 {
+                    picks[p].1 = jq;
+                    picks[q].1 = jp;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
 }
 
 /// Unmatched weight of a name's telling tokens and of its minor ones.
@@ -761,4 +804,28 @@ fn comparable_kinds(a: TokenKind, b: TokenKind) -> bool {
         )
     };
     !minor(a) && !minor(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swaps_repair_a_greedy_tie() {
+        // Token 0 of the left is equally close to 0 and 1 of the right; token 1 of the left is
+        // close to 0 only. Greedy took (0, 0) then (1, 1).
+        let mut sims = [[(0.0, MatchKind::Fuzzy); MAX_TOKENS]; MAX_TOKENS];
+        sims[0][0].0 = 0.9;
+        sims[0][1].0 = 0.9;
+        sims[1][0].0 = 0.8;
+        sims[1][1].0 = 0.55;
+        let mut picks = [(0u8, 0u8), (1, 1)];
+        improve_by_swaps(&mut picks, &sims, |_, _| 1.0);
+        assert_eq!(picks, [(0, 1), (1, 0)]);
+        // Never to a pair that is not alike at all.
+        sims[0][1].0 = 0.0;
+        let mut picks = [(0u8, 0u8), (1, 1)];
+        improve_by_swaps(&mut picks, &sims, |_, _| 1.0);
+        assert_eq!(picks, [(0, 0), (1, 1)]);
+    }
 }

@@ -423,3 +423,19 @@ fn a_joined_din_or_allah_name_weighs_as_one_word() {
     same("Inayatullah Qaderi", "Inayat Ullah Qaderi");
     same("Nasiruddin Qaderi", "Nasir ud-Din Qaderi");
 }
+
+#[test]
+fn alignment_takes_the_better_of_two_equally_good_partners() {
+    // Daniele is as close to Daniela as to Danielle; the misspelt Naniela needs Daniela.
+    same("Daniele Naniela", "Daniela Danielle Danieli");
+    let e = explain_prepared(
+        &PreparedName::new("Daniele Naniela"),
+        &PreparedName::new("Daniela Danielle Danieli"),
+    );
+    assert!(
+        e.pairs
+            .iter()
+            .any(|p| p.left == "naniela" && p.right == "daniela"),
+        "{e:?}"
+    );
+}
