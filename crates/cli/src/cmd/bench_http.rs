@@ -12,6 +12,13 @@
 //! The store holds `--documents` stolen passports and a tenth as many persons, all visible to
 //! the screening border post; one query in a hundred hits (hits are rare at a real border),
 //! and every hit is stored and alerted like any other.
+//!
+//! With `--postgres URL` the same network is built a second time in a fresh schema of that
+//! database, served by a second server, and every phase runs on both, one backend after the
+//! other, so that both rows come from the same minutes of a shared machine: the figures to
+//! compare are each backend's percentage of its own `/healthz` and PostgreSQL ÷ SQLite. The
+//! import of the records is timed on both, so one run shows import and screening. The schema
+//! is dropped at the end, error or not.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,7 +36,7 @@ use portwatch_server::client::Connection;
 use portwatch_server::pki::{write_private, write_public, CertificateAuthority};
 use portwatch_server::tls::client_config;
 use portwatch_server::{Limits, ServerConfig, ServerTlsFiles};
-use portwatch_store::{SqliteStore, Store};
+use portwatch_store::{PgStore, SqliteStore, Store};
 
 /// Measure the HTTPS API's throughput over mutual TLS.
 #[derive(Debug, Args)]
@@ -49,9 +56,14 @@ pub struct HttpBench {
     /// Where to put the throw-away data directory (default: the system's temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Also run every phase on this PostgreSQL database, beside SQLite
+    /// (postgres://user[:password]@host[:port]/database); the bench works in a fresh schema of
+    /// it and drops that schema at the end.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
 }
 
-/// The figures a phase produced.
+/// The figures a phase produced on one backend.
 struct Phase {
     requests: u64,
     failures: u64,
@@ -64,15 +76,117 @@ impl Phase {
     }
 }
 
-/// A network of one NCB and one border post, served on 127.0.0.1.
+/// So many items in so many seconds.
+#[derive(Clone, Copy)]
+struct Rate {
+    items: u64,
+    seconds: f64,
+}
+
+impl Rate {
+    fn timed(items: u64, started: Instant) -> Rate {
+        Rate {
+            items,
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    fn per_second(&self) -> f64 {
+        self.items as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// A network of one NCB and one border post on one backend, served on 127.0.0.1.
 struct Bench {
+    /// The backend's name, as the columns show it.
+    backend: &'static str,
     _dir: tempfile::TempDir,
+    /// The server's store, kept to time one audit commit once the server has stopped.
+    store: Arc<dyn Store>,
     addr: SocketAddr,
     client: Arc<rustls::ClientConfig>,
-    server: portwatch_server::RunningServer,
+    server: Option<portwatch_server::RunningServer>,
     /// A record any agency may read.
     record: portwatch_model::Id,
     persons: u64,
+    /// Putting the synthetic records into the store.
+    import: Rate,
+    /// From starting the server to its engine holding every record.
+    startup: Rate,
+}
+
+impl Bench {
+    async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+}
+
+/// Where a bench network keeps its records.
+#[derive(Clone, Copy)]
+enum Backend<'a> {
+    Sqlite,
+    Postgres(&'a Schema),
+}
+
+/// A fresh schema of the `--postgres` database, for the bench's second network. Dropping the
+/// guard drops the schema and everything in it, whether the bench succeeded or not.
+struct Schema {
+    url: String,
+    name: String,
+}
+
+impl Schema {
+    fn new(url: &str) -> Result<Schema, super::UsageError> {
+        let url = postgres_url(url)?;
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Ok(Schema {
+            url: url.to_string(),
+            // Unique per run, so a schema left by a killed run is never mistaken for a fresh one.
+            name: format!(
+                "bench_http_{}_{}",
+                std::process::id(),
+                since_epoch.as_millis()
+            ),
+        })
+    }
+
+    fn drop_now(&self) -> Result<(), postgres::Error> {
+        let mut config: postgres::Config = self.url.parse()?;
+        config.connect_timeout(Duration::from_secs(10));
+        let mut client = config.connect(postgres::NoTls)?;
+        client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name))
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        // The blocking client must not run on an async runtime's thread: give it its own.
+        let dropped = std::thread::scope(|scope| scope.spawn(|| self.drop_now()).join());
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!(
+                "bench http: could not drop the schema {} of the --postgres database ({e}); \
+                 if it was created, drop it by hand: DROP SCHEMA \"{}\" CASCADE",
+                self.name, self.name
+            ),
+            Err(_) => eprintln!("bench http: dropping the schema {} failed", self.name),
+        }
+    }
+}
+
+/// `url` if it names a PostgreSQL database.
+fn postgres_url(url: &str) -> Result<&str, super::UsageError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(url)
+    } else {
+        Err(super::UsageError(
+            "--postgres: expected a postgres://user[:password]@host[:port]/database URL".into(),
+        ))
+    }
 }
 
 const NCB: &str = "ncb-bench";
@@ -84,52 +198,135 @@ pub fn run(args: HttpBench) -> anyhow::Result<()> {
             super::UsageError("--connections and --seconds must be positive".into()).into(),
         );
     }
+    // Declared before the runtime, so dropped after it: the servers and their connections are
+    // gone when the schema is dropped, on success, error or panic alike.
+    let schema = args.postgres.as_deref().map(Schema::new).transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
-        let bench = setup(&args).await?;
-        println!(
-            "bench http: {} connections over mutual TLS (TLS 1.3, keep-alive), {} s per phase, {} documents",
-            args.connections,
-            args.seconds,
-            thousands(args.documents)
-        );
-        let healthz = drive(&bench, &args, |_| (Method::GET, "/healthz".to_string(), None)).await?;
-        report("GET /healthz (baseline)", &healthz, healthz.per_second(), None);
-        let whoami = drive(&bench, &args, |_| (Method::GET, "/v1/whoami".to_string(), None)).await?;
-        report("GET /v1/whoami (authenticated)", &whoami, healthz.per_second(), None);
-        let path = format!("/v1/records/{}", bench.record);
-        let read = drive(&bench, &args, move |_| (Method::GET, path.clone(), None)).await?;
-        report("GET /v1/records/{id} (one audit entry)", &read, healthz.per_second(), None);
-        let documents = args.documents;
-        let checks = drive(&bench, &args, move |n| {
-            let body = document_query(n, documents);
-            (Method::POST, "/v1/screen/document".to_string(), Some(body))
-        })
-        .await?;
-        report("POST /v1/screen/document", &checks, healthz.per_second(), Some(0.5));
-        let persons = bench.persons;
-        let travellers = drive(&bench, &args, move |n| {
-            let body = traveller_query(n, persons);
-            (Method::POST, "/v1/screen/traveller".to_string(), Some(body))
-        })
-        .await?;
-        report("POST /v1/screen/traveller", &travellers, healthz.per_second(), Some(0.5));
-        manifest(&bench, &args).await?;
-        durable_commit(&args)?;
-        bench.server.shutdown().await;
-        Ok(())
-    })
+    let result = runtime.block_on(bench_all(&args, schema.as_ref()));
+    drop(runtime);
+    result
 }
 
-async fn setup(args: &HttpBench) -> anyhow::Result<Bench> {
+async fn bench_all(args: &HttpBench, schema: Option<&Schema>) -> anyhow::Result<()> {
+    let mut benches = vec![setup(args, Backend::Sqlite).await?];
+    if let Some(schema) = schema {
+        benches.push(setup(args, Backend::Postgres(schema)).await?);
+    }
+    let result = phases(&benches, args).await;
+    for bench in &mut benches {
+        bench.stop().await;
+    }
+    result?;
+    durable_commits(&benches)
+}
+
+/// Prints the header and the import rows, then runs every phase on every backend in turn.
+async fn phases(benches: &[Bench], args: &HttpBench) -> anyhow::Result<()> {
+    println!(
+        "bench http: {} connections over mutual TLS (TLS 1.3, keep-alive), {} s per phase, {} \
+         documents and {} persons",
+        args.connections,
+        args.seconds,
+        thousands(args.documents),
+        thousands(benches[0].persons)
+    );
+    if benches.len() > 1 {
+        println!(
+            "  each phase runs on SQLite, then on PostgreSQL (its own server, a fresh schema); \
+             ratio = PostgreSQL ÷ SQLite"
+        );
+    }
+    let names: Vec<String> = benches.iter().map(|b| b.backend.to_string()).collect();
+    row("", &names, &[], "");
+    let imports: Vec<Rate> = benches.iter().map(|b| b.import).collect();
+    row(
+        "import (put_records, batches of 10,000)",
+        &imports.iter().map(rate_cell).collect::<Vec<_>>(),
+        &imports.iter().map(Rate::per_second).collect::<Vec<_>>(),
+        "",
+    );
+    let startups: Vec<Rate> = benches.iter().map(|b| b.startup).collect();
+    row(
+        "start-up (engine loads every record)",
+        &startups.iter().map(rate_cell).collect::<Vec<_>>(),
+        &startups.iter().map(Rate::per_second).collect::<Vec<_>>(),
+        "",
+    );
+    let healthz = phase(benches, args, "GET /healthz (baseline)", None, None, |_| {
+        Arc::new(|_| (Method::GET, "/healthz".to_string(), None))
+    })
+    .await?;
+    let baselines: Vec<f64> = healthz.iter().map(Phase::per_second).collect();
+    let baselines = Some(baselines.as_slice());
+    phase(
+        benches,
+        args,
+        "GET /v1/whoami (authenticated)",
+        baselines,
+        None,
+        |_| Arc::new(|_| (Method::GET, "/v1/whoami".to_string(), None)),
+    )
+    .await?;
+    phase(
+        benches,
+        args,
+        "GET /v1/records/{id} (one audit entry)",
+        baselines,
+        None,
+        |bench| {
+            let path = format!("/v1/records/{}", bench.record);
+            Arc::new(move |_| (Method::GET, path.clone(), None))
+        },
+    )
+    .await?;
+    let documents = args.documents;
+    phase(
+        benches,
+        args,
+        "POST /v1/screen/document",
+        baselines,
+        Some(0.5),
+        |_| {
+            Arc::new(move |n| {
+                let body = document_query(n, documents);
+                (Method::POST, "/v1/screen/document".to_string(), Some(body))
+            })
+        },
+    )
+    .await?;
+    phase(
+        benches,
+        args,
+        "POST /v1/screen/traveller",
+        baselines,
+        Some(0.5),
+        |bench| {
+            let persons = bench.persons;
+            Arc::new(move |n| {
+                let body = traveller_query(n, persons);
+                (Method::POST, "/v1/screen/traveller".to_string(), Some(body))
+            })
+        },
+    )
+    .await?;
+    manifests(benches, args).await
+}
+
+async fn setup(args: &HttpBench, backend: Backend<'_>) -> anyhow::Result<Bench> {
     let dir = match &args.dir {
         Some(parent) => tempfile::tempdir_in(parent)?,
         None => tempfile::tempdir()?,
     };
     let data = dir.path().to_path_buf();
-    let store = Arc::new(SqliteStore::create(&data)?);
+    let (name, store): (&'static str, Arc<dyn Store>) = match backend {
+        Backend::Sqlite => ("SQLite", Arc::new(SqliteStore::create(&data)?)),
+        Backend::Postgres(schema) => (
+            "PostgreSQL",
+            Arc::new(PgStore::connect_in_schema(&schema.url, &schema.name)?),
+        ),
+    };
     for agency in agencies()? {
         store.put_agency(&agency)?;
     }
@@ -139,9 +336,38 @@ async fn setup(args: &HttpBench) -> anyhow::Result<Bench> {
     }))?;
     let record = store.put_records(&[open], time::OffsetDateTime::now_utc())?[0].id();
     let persons = (args.documents / 10).max(1);
-    load_records(&store, args.documents, persons)?;
+    let started = Instant::now();
+    load_records(store.as_ref(), args.documents, persons)?;
+    let import = Rate::timed(args.documents + persons, started);
+    let certs = write_certificates(&data)?;
+    let started = Instant::now();
+    let server = portwatch_server::start(store.clone(), server_config(&data)?).await?;
+    wait_until_ready(&server, name).await?;
+    let startup = Rate::timed(args.documents + persons + 1, started);
+    let client = client_config(
+        &certs.join("ca.crt"),
+        &certs.join("post.crt"),
+        &certs.join("post.key"),
+    )?;
+    Ok(Bench {
+        backend: name,
+        addr: server.local_addr,
+        server: Some(server),
+        store,
+        client,
+        record,
+        persons,
+        import,
+        startup,
+        _dir: dir,
+    })
+}
+
+/// Writes the network's CA, the border post's and the server's certificates into
+/// `data/certs` and returns that folder.
+fn write_certificates(data: &std::path::Path) -> anyhow::Result<PathBuf> {
     let certs = data.join("certs");
-    let ca = CertificateAuthority::init(&data, 2)?;
+    let ca = CertificateAuthority::init(data, 2)?;
     write_public(&certs.join("ca.crt"), ca.cert_pem().as_bytes())?;
     let post = ca.issue_agency(&AgencyId::parse(POST)?, &[Role::Screener], 2)?;
     write_public(&certs.join("post.crt"), post.cert_pem.as_bytes())?;
@@ -149,44 +375,50 @@ async fn setup(args: &HttpBench) -> anyhow::Result<Bench> {
     let server = ca.issue_server(&["localhost".to_string()], &["127.0.0.1".parse()?], 2)?;
     write_public(&certs.join("server.crt"), server.cert_pem.as_bytes())?;
     write_private(&certs.join("server.key"), server.key_pem.as_bytes())?;
+    Ok(certs)
+}
+
+fn server_config(data: &std::path::Path) -> anyhow::Result<ServerConfig> {
+    let certs = data.join("certs");
     let limits = Limits {
         // The bench measures the server, not the rate limiter's refusals.
         rate_per_second: 1e9,
         rate_burst: 1e9,
         ..Limits::default()
     };
-    let config = ServerConfig {
+    Ok(ServerConfig {
         listen: "127.0.0.1:0".parse()?,
         tls: Some(ServerTlsFiles {
             cert: certs.join("server.crt"),
             key: certs.join("server.key"),
             client_ca: certs.join("ca.crt"),
-            revocation_list: portwatch_server::pki::revocation_path(&data),
+            revocation_list: portwatch_server::pki::revocation_path(data),
         }),
         limits,
-        data: data.clone(),
+        data: data.to_path_buf(),
         clock: portwatch_server::Clock::real(),
         console_listen: None,
-    };
-    let server = portwatch_server::start(store, config).await?;
-    while !server.state.is_ready() {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let client = client_config(
-        &certs.join("ca.crt"),
-        &certs.join("post.crt"),
-        &certs.join("post.key"),
-    )?;
-    Ok(Bench {
-        addr: server.local_addr,
-        server,
-        client,
-        record,
-        persons,
-        _dir: dir,
     })
 }
 
+/// Waits for the server's engine to hold every record; a store that cannot be read would
+/// otherwise keep the bench waiting for ever.
+async fn wait_until_ready(
+    server: &portwatch_server::RunningServer,
+    backend: &str,
+) -> anyhow::Result<()> {
+    const PATIENCE: Duration = Duration::from_secs(300);
+    let started = Instant::now();
+    while !server.state.is_ready() {
+        anyhow::ensure!(
+            started.elapsed() < PATIENCE,
+            "the {backend} server's engine was not loaded after {} s",
+            PATIENCE.as_secs()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
 /// The stolen passport number of document `i`.
 fn passport(i: u64) -> String {
     format!("PB{i:08}")
@@ -222,7 +454,7 @@ fn person_name(i: u64) -> (String, String) {
 }
 
 /// Puts `documents` stolen passports and `persons` wanted persons in the store.
-fn load_records(store: &SqliteStore, documents: u64, persons: u64) -> anyhow::Result<()> {
+fn load_records(store: &dyn Store, documents: u64, persons: u64) -> anyhow::Result<()> {
     let now = time::OffsetDateTime::now_utc();
     let mut batch = Vec::with_capacity(10_000);
     let flush = |batch: &mut Vec<portwatch_model::RecordContent>| -> anyhow::Result<()> {
@@ -301,10 +533,43 @@ fn traveller_query(n: u64, persons: u64) -> Bytes {
     ))
 }
 
-/// Sends one manifest of `--manifest` document lines on one connection and reads the streamed
-/// answer; prints documents per second.
-async fn manifest(bench: &Bench, args: &HttpBench) -> anyhow::Result<()> {
+/// The manifest phase on every backend in turn: documents per second, beside the target.
+async fn manifests(benches: &[Bench], args: &HttpBench) -> anyhow::Result<()> {
     const TARGET_DOCS_PER_SECOND: f64 = 500_000.0;
+    let mut rates = Vec::with_capacity(benches.len());
+    for bench in benches {
+        rates.push(manifest(bench, args).await?);
+    }
+    let cells: Vec<String> = rates
+        .iter()
+        .map(|rate| {
+            format!(
+                "{:>9} docs/s {:>5.2} s",
+                thousands(*rate as u64),
+                args.manifest as f64 / rate
+            )
+        })
+        .collect();
+    let note = format!(
+        "  target ≥ {} docs/s: {}",
+        thousands(TARGET_DOCS_PER_SECOND as u64),
+        verdicts(benches, |i| rates[i] >= TARGET_DOCS_PER_SECOND)
+    );
+    row(
+        &format!(
+            "POST /v1/screen/manifest ({} lines)",
+            thousands(args.manifest)
+        ),
+        &cells,
+        &rates,
+        &note,
+    );
+    Ok(())
+}
+
+/// Sends one manifest of `--manifest` document lines on one connection and reads the streamed
+/// answer; returns documents per second.
+async fn manifest(bench: &Bench, args: &HttpBench) -> anyhow::Result<f64> {
     const CHUNK_LINES: u64 = 4096;
     let lines = args.manifest;
     let documents = args.documents;
@@ -338,7 +603,6 @@ async fn manifest(bench: &Bench, args: &HttpBench) -> anyhow::Result<()> {
         )
         .await?;
     let seconds = started.elapsed().as_secs_f64();
-    let rate = lines as f64 / seconds;
     let summary = String::from_utf8_lossy(&last)
         .lines()
         .last()
@@ -346,33 +610,43 @@ async fn manifest(bench: &Bench, args: &HttpBench) -> anyhow::Result<()> {
         .to_string();
     anyhow::ensure!(
         status.is_success() && answered == lines + 1 && summary.contains("\"summary\""),
-        "the manifest was not fully answered: status {status}, {answered} lines, last: {summary}"
+        "the manifest was not fully answered on {}: status {status}, {answered} lines, last: \
+         {summary}",
+        bench.backend
     );
-    let verdict = if rate >= TARGET_DOCS_PER_SECOND {
-        "met"
-    } else {
-        "NOT met"
-    };
+    Ok(lines as f64 / seconds)
+}
+
+/// What bounds the screening rate: every search waits for its audit entry to be durable, and
+/// one commit covers every search waiting at that moment. Prints the time of one commit of one
+/// audit entry on each backend's store once its server has stopped, so the figures above can
+/// be read against it (a shared disk's commit time varies from one run to the next).
+fn durable_commits(benches: &[Bench]) -> anyhow::Result<()> {
+    let mut rates = Vec::with_capacity(benches.len());
+    for bench in benches {
+        rates.push(durable_commit(bench.store.as_ref())?);
+    }
+    let cells: Vec<String> = rates
+        .iter()
+        .map(|rate| {
+            format!(
+                "{:>9} /s {:>7.2} ms",
+                thousands(rate.per_second() as u64),
+                1e3 / rate.per_second()
+            )
+        })
+        .collect();
+    let ratios: Vec<f64> = rates.iter().map(Rate::per_second).collect();
+    row("one durable audit commit, alone", &cells, &ratios, "");
     println!(
-        "  {:<40} {:>9} docs/s  {} lines in {seconds:.2} s  target ≥ {} docs/s: {verdict}",
-        "POST /v1/screen/manifest (NDJSON)",
-        thousands(rate as u64),
-        thousands(lines),
-        thousands(TARGET_DOCS_PER_SECOND as u64)
+        "  (every search waits for the commit that covers it; one commit covers every search \
+         waiting)"
     );
     Ok(())
 }
 
-/// What bounds the screening rate: every search waits for its audit entry to be durable, and
-/// one commit (one `fsync`) covers every search waiting at that moment. Prints the time of one
-/// commit of one audit entry on the same disk, so the figures above can be read against it
-/// (a shared disk's commit time varies from one run to the next).
-fn durable_commit(args: &HttpBench) -> anyhow::Result<()> {
-    let dir = match &args.dir {
-        Some(parent) => tempfile::tempdir_in(parent)?,
-        None => tempfile::tempdir()?,
-    };
-    let store = SqliteStore::create(dir.path())?;
+/// Appends one audit entry per transaction for half a second.
+fn durable_commit(store: &dyn Store) -> anyhow::Result<Rate> {
     let event = portwatch_model::AuditEvent {
         at: time::OffsetDateTime::now_utc(),
         agency: AgencyId::parse(POST)?,
@@ -386,18 +660,12 @@ fn durable_commit(args: &HttpBench) -> anyhow::Result<()> {
         hits: 0,
     };
     let started = Instant::now();
-    let mut commits = 0u32;
+    let mut commits = 0u64;
     while started.elapsed() < Duration::from_millis(500) {
         store.append_audit(std::slice::from_ref(&event))?;
         commits += 1;
     }
-    let per_commit = started.elapsed().as_secs_f64() / f64::from(commits);
-    println!(
-        "  one durable audit commit on this disk, alone: {:.2} ms (every search waits for the \
-         commit that covers it; one commit covers every search waiting)",
-        per_commit * 1e3
-    );
-    Ok(())
+    Ok(Rate::timed(commits, started))
 }
 
 fn agencies() -> anyhow::Result<Vec<Agency>> {
@@ -407,13 +675,63 @@ fn agencies() -> anyhow::Result<Vec<Agency>> {
     ]))?)
 }
 
-/// Runs `connections` loops of requests for `seconds`; `make(n)` builds the n-th request of a
-/// connection.
-async fn drive<F>(bench: &Bench, args: &HttpBench, make: F) -> anyhow::Result<Phase>
-where
-    F: Fn(u64) -> (Method, String, Option<Bytes>) + Send + Sync + 'static,
-{
-    let make = Arc::new(make);
+/// What a connection of a phase sends as its n-th request.
+type MakeRequest = Arc<dyn Fn(u64) -> (Method, String, Option<Bytes>) + Send + Sync>;
+
+/// Runs one phase on every backend in turn and prints its row: requests per second, each
+/// backend's percentage of its own `baselines` rate (or of this phase's rate, for the baseline
+/// itself) and, when `target` is given, whether that percentage reaches it.
+async fn phase(
+    benches: &[Bench],
+    args: &HttpBench,
+    label: &str,
+    baselines: Option<&[f64]>,
+    target: Option<f64>,
+    make: impl Fn(&Bench) -> MakeRequest,
+) -> anyhow::Result<Vec<Phase>> {
+    let mut phases = Vec::with_capacity(benches.len());
+    for bench in benches {
+        phases.push(drive(bench, args, make(bench)).await?);
+    }
+    let rates: Vec<f64> = phases.iter().map(Phase::per_second).collect();
+    let shares: Vec<f64> = match baselines {
+        Some(baselines) => rates.iter().zip(baselines).map(|(r, b)| r / b).collect(),
+        None => vec![1.0; rates.len()],
+    };
+    let cells: Vec<String> = rates
+        .iter()
+        .zip(&shares)
+        .map(|(rate, share)| {
+            format!(
+                "{:>9} req/s {:>5.1} %",
+                thousands(*rate as u64),
+                100.0 * share
+            )
+        })
+        .collect();
+    let mut note = match target {
+        Some(t) => format!(
+            "  target ≥ {:.0} % of /healthz: {}",
+            t * 100.0,
+            verdicts(benches, |i| shares[i] >= t)
+        ),
+        None => String::new(),
+    };
+    for (bench, phase) in benches.iter().zip(&phases) {
+        if phase.failures > 0 {
+            note.push_str(&format!(
+                "  ({} failed on {})",
+                phase.failures, bench.backend
+            ));
+        }
+    }
+    row(label, &cells, &rates, &note);
+    Ok(phases)
+}
+
+/// Runs `--connections` loops of requests for `--seconds`; `make(n)` builds the n-th request
+/// of a connection.
+async fn drive(bench: &Bench, args: &HttpBench, make: MakeRequest) -> anyhow::Result<Phase> {
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
@@ -448,24 +766,44 @@ where
     })
 }
 
-fn report(what: &str, phase: &Phase, baseline: f64, target: Option<f64>) {
-    let verdict = match target {
-        None => String::new(),
-        Some(t) if phase.per_second() / baseline >= t => {
-            format!("  target ≥ {:.0} %: met", t * 100.0)
-        }
-        Some(t) => format!("  target ≥ {:.0} %: NOT met", t * 100.0),
-    };
-    let failures = if phase.failures > 0 {
-        format!("  ({} failed)", phase.failures)
-    } else {
-        String::new()
-    };
-    println!(
-        "  {what:<40} {:>9} req/s  {:>6.1} % of /healthz{verdict}{failures}",
-        thousands(phase.per_second() as u64),
-        100.0 * phase.per_second() / baseline
-    );
+/// Prints one row of the table: `label`, one cell per backend, PostgreSQL ÷ SQLite of `rates`
+/// when there are two backends, then `note`.
+fn row(label: &str, cells: &[String], rates: &[f64], note: &str) {
+    let mut line = format!("  {label:<40}");
+    for cell in cells {
+        line.push_str(&format!(" {cell:>24}"));
+    }
+    match rates {
+        [sqlite, postgres] => line.push_str(&format!("  {:>5.2}", postgres / sqlite)),
+        // The header row of a two-backend table names the ratio column.
+        [] if cells.len() == 2 => line.push_str("  ratio"),
+        _ => {}
+    }
+    line.push_str(note);
+    println!("{}", line.trim_end());
+}
+
+/// A rate of items per second and the seconds it took.
+fn rate_cell(rate: &Rate) -> String {
+    format!(
+        "{:>9} rec/s {:>5.1} s",
+        thousands(rate.per_second() as u64),
+        rate.seconds
+    )
+}
+
+/// "met" or "NOT met" for one backend; for several, each backend's name and verdict.
+fn verdicts(benches: &[Bench], met: impl Fn(usize) -> bool) -> String {
+    let word = |i: usize| if met(i) { "met" } else { "NOT met" };
+    match benches {
+        [_] => word(0).to_string(),
+        _ => benches
+            .iter()
+            .enumerate()
+            .map(|(i, bench)| format!("{} {}", bench.backend, word(i)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// 1234567 → "1,234,567".
@@ -479,4 +817,52 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_postgres_option_takes_only_a_postgres_url() {
+        for url in [
+            "postgres://bench@127.0.0.1/db",
+            "postgresql://bench@db.example/db",
+        ] {
+            assert_eq!(postgres_url(url).unwrap(), url);
+        }
+        for url in ["/var/lib/portwatch", "mysql://bench@127.0.0.1/db", ""] {
+            let refused = postgres_url(url).unwrap_err();
+            assert!(refused.0.starts_with("--postgres:"), "{}", refused.0);
+        }
+    }
+
+    #[test]
+    fn the_bench_schema_is_gone_once_the_guard_is_dropped() {
+        let Some(url) = std::env::var("PORTWATCH_TEST_PG")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            eprintln!("skipped: PORTWATCH_TEST_PG is not set");
+            return;
+        };
+        let schema = Schema::new(&url).unwrap();
+        let name = schema.name.clone();
+        let store = PgStore::connect_in_schema(&url, &name).unwrap();
+        store.put_agency(&agencies().unwrap()[0]).unwrap();
+        drop(store);
+        let exists = |client: &mut postgres::Client| {
+            client
+                .query_opt("SELECT 1 FROM pg_namespace WHERE nspname = $1", &[&name])
+                .unwrap()
+                .is_some()
+        };
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        assert!(exists(&mut client), "the bench's schema was never made");
+        drop(schema);
+        assert!(
+            !exists(&mut client),
+            "the bench's schema outlived the bench"
+        );
+    }
 }
