@@ -95,8 +95,11 @@ pub const CHANGES_CHANNEL: &str = "portwatch_changes";
 /// commits (`public` schema).
 pub const HITS_CHANNEL: &str = "portwatch_hits";
 
-/// Idle connections kept for reuse; more are opened under load and closed after.
-const POOLED_CONNECTIONS: usize = 8;
+/// Idle connections kept for reuse; more are opened under load and closed after. A server
+/// answers dozens of requests at once, each with its own store call: fewer idle connections
+/// than that means opening and closing one per call under load (a record read ran at 7 % of
+/// SQLite's rate with 8).
+const POOLED_CONNECTIONS: usize = 48;
 
 /// How long opening a connection may take before the database counts as unavailable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -305,6 +305,32 @@ pub(super) fn investigations(
 
 /// Appends events after the recorded head, which stays locked (`FOR UPDATE`) until commit:
 /// appenders on every node queue on that one row, so the chain never forks.
+/// Audit entries as the columns of one `UNNEST` insert.
+struct AuditColumns {
+    seqs: Vec<i64>,
+    events: Vec<String>,
+    prev_hashes: Vec<String>,
+    hashes: Vec<String>,
+}
+
+impl AuditColumns {
+    fn with_capacity(n: usize) -> Self {
+        AuditColumns {
+            seqs: Vec::with_capacity(n),
+            events: Vec::with_capacity(n),
+            prev_hashes: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, stored: &StoredEntry) {
+        self.seqs.push(stored.seq as i64);
+        self.events.push(stored.event_json.clone());
+        self.prev_hashes.push(stored.prev_hash.clone());
+        self.hashes.push(stored.hash.clone());
+    }
+}
+
 pub(super) fn append_audit(
     tx: &mut Transaction<'_>,
     events: &[AuditEvent],
@@ -315,22 +341,16 @@ pub(super) fn append_audit(
     )?;
     let mut seq = head.get::<_, i64>(0) as u64;
     let mut hash: String = head.get(1);
-    let insert =
-        tx.prepare("INSERT INTO audit (seq, event, prev_hash, hash) VALUES ($1, $2, $3, $4)")?;
+    // The chain is computed here, then every entry goes in one statement: the server appends
+    // many searches' entries per transaction, and a round trip per entry would cost more than
+    // the entries themselves.
     let mut entries = Vec::with_capacity(events.len());
+    let mut columns = AuditColumns::with_capacity(events.len());
     for event in events {
         let stored = StoredEntry::chain(seq, &hash, event)?;
-        tx.execute(
-            &insert,
-            &[
-                &(stored.seq as i64),
-                &stored.event_json,
-                &stored.prev_hash,
-                &stored.hash,
-            ],
-        )?;
         seq = stored.seq;
         hash.clone_from(&stored.hash);
+        columns.push(&stored);
         entries.push(AuditEntry {
             seq,
             event: event.clone(),
@@ -338,6 +358,16 @@ pub(super) fn append_audit(
             hash: stored.hash,
         });
     }
+    tx.execute(
+        "INSERT INTO audit (seq, event, prev_hash, hash) \
+         SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[])",
+        &[
+            &columns.seqs,
+            &columns.events,
+            &columns.prev_hashes,
+            &columns.hashes,
+        ],
+    )?;
     tx.execute(
         "UPDATE audit_head SET seq = $1, hash = $2 WHERE only_row",
         &[&(seq as i64), &hash],
