@@ -65,6 +65,44 @@ fn main() {
         .cloned()
         .unwrap_or_else(|| "../shared/data/name_bench_cases.csv".into());
     let show_errors = args.iter().any(|a| a == "--errors");
+    if args.iter().any(|a| a == "--prepare-loop") {
+        // Profiling aid: prepare every benchmark name many times.
+        let Ok(mut reader) = csv::Reader::from_path(&path) else {
+            return;
+        };
+        let names: Vec<String> = reader
+            .records()
+            .flatten()
+            .flat_map(|r| [r[2].to_string(), r[3].to_string()])
+            .collect();
+        let mut tokens = 0;
+        for _ in 0..50 {
+            for n in &names {
+                tokens += usize::from(PreparedName::new(n).is_empty());
+            }
+        }
+        println!("{tokens}");
+        return;
+    }
+    if args.iter().any(|a| a == "--score-loop") {
+        // Profiling aid: score every benchmark pair many times, prepared once.
+        let Ok(mut reader) = csv::Reader::from_path(&path) else {
+            return;
+        };
+        let pairs: Vec<(PreparedName, PreparedName)> = reader
+            .records()
+            .flatten()
+            .map(|r| (PreparedName::new(&r[2]), PreparedName::new(&r[3])))
+            .collect();
+        let mut total = 0.0;
+        for _ in 0..200 {
+            for (a, b) in &pairs {
+                total += score_prepared(a, b);
+            }
+        }
+        println!("{total}");
+        return;
+    }
     if let Some(at) = args.iter().position(|a| a == "--explain") {
         // `--explain NAME1 NAME2`: the alignment of one pair, as JSON.
         if let (Some(a), Some(b)) = (args.get(at + 1), args.get(at + 2)) {

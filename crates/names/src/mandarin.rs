@@ -24,84 +24,71 @@
 //! do not (Smith, Mohamed), and a short word that happens to read as syllables (Tina, Dina)
 //! meets only words that read as the same syllables up to the Wade–Giles letters.
 
-/// Initials, longest first, with their key class ("" for the glide y, which Wade–Giles leaves
-/// out: Pinyin yi, Wade–Giles i).
-const INITIALS: &[(&str, &str)] = &[
-    ("zh", "C"),
-    ("ch", "C"),
-    ("sh", "S"),
-    ("hs", "X"),
-    ("ts", "Z"),
-    ("tz", "Z"),
-    ("ss", "s"),
-    ("sz", "s"),
-    ("b", "P"),
-    ("p", "P"),
-    ("m", "M"),
-    ("f", "F"),
-    ("d", "T"),
-    ("t", "T"),
-    ("n", "N"),
-    ("l", "L"),
-    ("g", "K"),
-    ("k", "K"),
-    ("h", "H"),
-    ("j", "C"),
-    ("q", "C"),
-    ("x", "X"),
-    ("r", "R"),
-    ("z", "Z"),
-    ("c", "Z"),
-    ("s", "s"),
-    ("y", ""),
-    ("w", "W"),
-];
+/// Initials of both systems with their key class ("" for the glide y, which Wade–Giles leaves
+/// out: Pinyin yi, Wade–Giles i), and the bare initial of a syllable that starts with its
+/// vowel.
+fn initial_class(s: &str) -> Option<&'static str> {
+    Some(match s {
+        "" => "",
+        "zh" | "ch" | "j" | "q" => "C",
+        "sh" => "S",
+        "hs" | "x" => "X",
+        "ts" | "tz" | "z" | "c" => "Z",
+        "ss" | "sz" | "s" => "s",
+        "b" | "p" => "P",
+        "m" => "M",
+        "f" => "F",
+        "d" | "t" => "T",
+        "n" => "N",
+        "l" => "L",
+        "g" | "k" => "K",
+        "h" => "H",
+        "r" => "R",
+        "y" => "",
+        "w" => "W",
+        _ => return None,
+    })
+}
 
-/// Finals of both systems, longest first, with their Pinyin spelling.
-const FINALS: &[(&str, &str)] = &[
-    ("iang", "iang"),
-    ("iong", "iong"),
-    ("iung", "iong"),
-    ("uang", "uang"),
-    ("ueng", "ueng"),
-    ("ang", "ang"),
-    ("eng", "eng"),
-    ("ing", "ing"),
-    ("ong", "ong"),
-    ("ung", "ong"),
-    ("iao", "iao"),
-    ("ian", "ian"),
-    ("ien", "ian"),
-    ("ieh", "ie"),
-    ("uai", "uai"),
-    ("uan", "uan"),
-    ("ueh", "ue"),
-    ("uei", "ui"),
-    ("erh", "er"),
-    ("ai", "ai"),
-    ("ao", "ao"),
-    ("an", "an"),
-    ("ei", "ei"),
-    ("en", "en"),
-    ("er", "er"),
-    ("eh", "e"),
-    ("ia", "ia"),
-    ("ie", "ie"),
-    ("in", "in"),
-    ("iu", "iu"),
-    ("ih", "i"),
-    ("ou", "ou"),
-    ("ua", "ua"),
-    ("ue", "ue"),
-    ("ui", "ui"),
-    ("un", "un"),
-    ("uo", "uo"),
-    ("a", "a"),
-    ("e", "e"),
-    ("i", "i"),
-    ("o", "o"),
-    ("u", "u"),
-];
+/// Finals of both systems with their Pinyin spelling.
+fn final_pinyin(s: &str) -> Option<&'static str> {
+    Some(match s {
+        "iang" => "iang",
+        "iong" | "iung" => "iong",
+        "uang" => "uang",
+        "ueng" => "ueng",
+        "ang" => "ang",
+        "eng" => "eng",
+        "ing" => "ing",
+        "ong" | "ung" => "ong",
+        "iao" => "iao",
+        "ian" | "ien" => "ian",
+        "ieh" | "ie" => "ie",
+        "uai" => "uai",
+        "uan" => "uan",
+        "ueh" | "ue" => "ue",
+        "uei" | "ui" => "ui",
+        "erh" | "er" => "er",
+        "ai" => "ai",
+        "ao" => "ao",
+        "an" => "an",
+        "ei" => "ei",
+        "en" => "en",
+        "eh" | "e" => "e",
+        "ia" => "ia",
+        "in" => "in",
+        "iu" => "iu",
+        "ih" | "i" => "i",
+        "ou" => "ou",
+        "ua" => "ua",
+        "un" => "un",
+        "uo" => "uo",
+        "a" => "a",
+        "o" => "o",
+        "u" => "u",
+        _ => return None,
+    })
+}
 
 /// Longest word read as syllables (a Chinese given name has at most three or four).
 const MAX_LEN: usize = 24;
@@ -109,12 +96,24 @@ const MAX_LEN: usize = 24;
 /// The Mandarin key of a lowercase ASCII word (see the module documentation), or `None` where
 /// the word does not read wholly as Mandarin syllables.
 pub fn mandarin_key(plain: &str) -> Option<String> {
-    if plain.len() < 2 || plain.len() > MAX_LEN || !plain.bytes().all(|b| b.is_ascii_lowercase()) {
+    if plain.len() < 2 || plain.len() > MAX_LEN || !could_be_syllables(plain.as_bytes()) {
         return None;
     }
     let mut key = String::with_capacity(plain.len());
     let mut dead_ends = 0u32;
     read_syllables(plain, 0, &mut key, &mut dead_ends).then_some(key)
+}
+
+/// Cheap tests that rule most words out before they are read: letters only, no `v`, and an
+/// ending that a syllable can have (a vowel, n, ng, or the h and r of Wade–Giles -ih, -eh,
+/// -erh and of -er).
+fn could_be_syllables(b: &[u8]) -> bool {
+    let letters = b.iter().all(|&c| c.is_ascii_lowercase() && c != b'v');
+    let ending = matches!(
+        b.last(),
+        Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'n' | b'g' | b'h' | b'r')
+    );
+    letters && ending
 }
 
 /// Reads `word[at..]` as syllables onto `key`, the longest syllable first, backtracking where
@@ -128,27 +127,40 @@ fn read_syllables(word: &str, at: usize, key: &mut String, dead_ends: &mut u32) 
     if *dead_ends & (1 << at) != 0 {
         return false;
     }
-    let mut options: Vec<(usize, &str, &str)> = Vec::new();
-    let bare = [("", "")];
-    let initials = INITIALS
-        .iter()
-        .filter(|(i, _)| rest.starts_with(i))
-        .chain(bare.iter());
-    for &(initial, class) in initials {
+    // At most two initials match a position (z, zh) and four finals each (a, an, ang).
+    let mut options = [(0usize, "", ""); 12];
+    let mut n_options = 0;
+    let b = rest.as_bytes();
+    let initials = [rest.get(..2), rest.get(..1), Some("")]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| initial_class(i).map(|class| (i, class)));
+    for (initial, class) in initials {
         let after = &rest[initial.len()..];
-        for &(fin, pinyin) in FINALS.iter().filter(|(f, _)| after.starts_with(f)) {
+        if !b.get(initial.len()).is_some_and(|c| b"aeiou".contains(c)) {
+            continue;
+        }
+        for len in 1..=after.len().min(4) {
+            let fin = &after[..len];
+            let Some(pinyin) = final_pinyin(fin) else {
+                continue;
+            };
             // Wade–Giles writes the Pinyin zi, ci, si as tzu, tz'u, ssu.
             let pinyin = if matches!(initial, "tz" | "ss" | "sz") && fin == "u" {
                 "i"
             } else {
                 pinyin
             };
-            options.push((initial.len() + fin.len(), class, pinyin));
+            if n_options < options.len() {
+                options[n_options] = (initial.len() + len, class, pinyin);
+                n_options += 1;
+            }
         }
     }
-    options.sort_by_key(|o| std::cmp::Reverse(o.0));
+    let options = &mut options[..n_options];
+    options.sort_unstable_by_key(|o| std::cmp::Reverse(o.0));
     let mark = key.len();
-    for (len, class, pinyin) in options {
+    for &(len, class, pinyin) in options.iter() {
         key.push_str(class);
         key.push_str(pinyin);
         if read_syllables(word, at + len, key, dead_ends) {

@@ -395,7 +395,9 @@ fn align(a: &PreparedName, b: &PreparedName, params: &Params) -> Alignment {
         n_picks += 1;
     }
     let pair_weight = |i: usize, j: usize| f64::from(a.tokens[i].weight + b.tokens[j].weight) / 2.0;
-    improve_by_swaps(&mut picks[..n_picks], &sims, pair_weight);
+    if n_picks >= 2 {
+        improve_by_swaps(&mut picks[..n_picks], &sims, pair_weight);
+    }
     for &(i, j) in &picks[..n_picks] {
         let (i, j) = (usize::from(i), usize::from(j));
         al.push(Pair {
@@ -666,6 +668,10 @@ const SURNAME_SUFFIXES: &[&str] = &[
 /// When both words end in one surname-forming suffix, their stems before it (each at least
 /// two letters long).
 fn shared_surname_suffix<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
+    // Every suffix is two letters or more: most pairs differ in their last two already.
+    if a.len() < 4 || b.len() < 4 || a.as_bytes()[a.len() - 2..] != b.as_bytes()[b.len() - 2..] {
+        return None;
+    }
     let suffix = SURNAME_SUFFIXES
         .iter()
         .find(|s| a.ends_with(*s) && b.ends_with(*s))?;
