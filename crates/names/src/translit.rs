@@ -233,6 +233,8 @@ fn latin_special(c: char) -> Option<&'static str> {
         'ð' | 'Ð' | 'đ' | 'Đ' => "d",
         'ł' | 'Ł' => "l",
         'ı' => "i",
+        // Azerbaijani schwa: passports write it A (Əliyev → ALIYEV).
+        'ə' | 'Ə' => "a",
         'ħ' | 'Ħ' => "h",
         'ŋ' | 'Ŋ' => "n",
         'ĸ' => "k",
@@ -303,6 +305,20 @@ fn cyrillic(c: char) -> &'static str {
         'ь' => "",
         'ю' => "iu",
         'я' => "ia",
+        // Letters of the Cyrillic alphabets of Kazakh, Kyrgyz, Mongolian, Tajik, Uzbek, Tatar
+        // and Bashkir, as their Latin alphabets and passports write them without diacritics.
+        'ә' => "a",
+        'ғ' | 'ҕ' => "g",
+        'қ' | 'ҡ' => "k",
+        'ң' => "ng",
+        'ө' | 'ҩ' => "o",
+        'ұ' | 'ү' | 'ӯ' => "u",
+        'һ' | 'ҳ' => "h",
+        'ҷ' | 'ҹ' => "ch",
+        'җ' | 'ӂ' => "zh",
+        'ӣ' => "i",
+        'ҙ' => "z",
+        'ҫ' => "s",
         _ => "",
     }
 }
@@ -460,6 +476,15 @@ mod tests {
         assert_eq!(translit("Сергей Лавров"), "sergei lavrov");
         assert_eq!(translit("Юлия Тимошенко"), "iuliia timoshenko");
         assert_eq!(translit("Хрущёв"), "khrushchev");
+    }
+
+    #[test]
+    fn central_asian_cyrillic_letters_are_not_lost() {
+        assert_eq!(translit("Нұрлан Сұлтанбеков"), "nurlan sultanbekov");
+        assert_eq!(translit("Қайрат Әбдірахманов"), "kairat abdirakhmanov");
+        assert_eq!(translit("Өлзий"), "olzii");
+        assert_eq!(translit("Ҳоҷиев"), "hochiev");
+        assert_eq!(translit("Mehriban Əliyeva"), "mehriban aliyeva");
     }
 
     #[test]

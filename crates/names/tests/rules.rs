@@ -439,3 +439,11 @@ fn alignment_takes_the_better_of_two_equally_good_partners() {
         "{e:?}"
     );
 }
+
+#[test]
+fn central_asian_and_azerbaijani_letters_meet_their_romanisations() {
+    same("Қайрат Әбдірахманов", "Kairat Abdrakhmanov");
+    same("Нұрлан Сұлтанбеков", "Nurlan Sultanbekov");
+    same("Mehriban Əliyeva", "Mehriban Aliyeva");
+    same("Мехрибан Алиева", "Mehriban Əliyeva");
+}
