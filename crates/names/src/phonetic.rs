@@ -12,7 +12,8 @@
 //! | `kh` → `h`; `x` at the start → `h`, elsewhere → `ks` | Khaled / Haled, Xasan / Khasan, Alexandr / Aleksandr |
 //! | `dj`, `dzh`, `zh` → `j` | Djamel / Jamel, Dzhokhar / Jokhar, Zhukov |
 //! | `q`, `ck`, hard `c` → `k`; soft `c` → `s` | Qadir / Kadir, Youcef / Yousef |
-//! | `ph` → `f`, `th` → `t`, `dh` → `d`, `gh` → `g`, `w` → `v`, `tz` → `ts` | Othman / Otman, Wladimir / Vladimir |
+//! | `ph` → `f`, `th` → `t`, `dh` → `d`, `gh` → `g`, `w` → `v` | Othman / Otman, Wladimir / Vladimir |
+//! | `ts`, `tz` → `z`: the affricate that German and Italian write z, Russian ц, ICAO ts | Heinz / Хайнц (khaints) |
 //! | `j` after e, i, o, y and before a consonant or the end → vowel (the glide й) | Matej / Matei, Valerijs / Valeriy |
 //! | `y` → vowel, every vowel run → `a` | Mohamed / Muhammad, Youssef / Yusuf, Hussein / Husayn |
 //! | doubled consonants → one | Mohammed / Mohamed, Hassan / Hasan |
@@ -47,7 +48,9 @@ pub fn phonetic_form(plain: &str) -> String {
                 (b'd', b'h') => (b"d", 2),
                 (b'z', b'h') | (b'd', b'j') => (b"j", 2),
                 (b'c', b'k') => (b"k", 2),
-                (b't', b'z') => (b"ts", 2),
+                // German and Italian z is the affricate that Russian ц, Greek τσ and ICAO
+                // write ts (Heinz / Хайнц).
+                (b't', b'z') | (b't', b's') => (b"z", 2),
                 (b'c', b'e' | b'i' | b'y') => (b"s", 1),
                 (b'c', _) | (b'q', _) => (b"k", 1),
                 (b'x', _) if i == 0 => (b"h", 1),
@@ -155,6 +158,13 @@ mod tests {
         // After a, or before a vowel, j is the consonant of Arabic and English names.
         assert_ne!(phonetic_form("faraj"), phonetic_form("fara"));
         assert_ne!(phonetic_form("bojan"), phonetic_form("boan"));
+    }
+
+    #[test]
+    fn the_affricate_ts_is_german_z() {
+        same("heinz", "khaints");
+        same("lorenz", "lorents");
+        same("tsvetan", "zvetan");
     }
 
     #[test]

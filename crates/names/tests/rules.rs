@@ -447,3 +447,9 @@ fn central_asian_and_azerbaijani_letters_meet_their_romanisations() {
     same("Mehriban Əliyeva", "Mehriban Aliyeva");
     same("Мехрибан Алиева", "Mehriban Əliyeva");
 }
+
+#[test]
+fn german_z_meets_the_cyrillic_ts() {
+    same("Хайнц Кунц", "Heinz Kunz");
+    same("Lorenz Kranz", "Лоренц Кранц");
+}
