@@ -15,6 +15,7 @@
 //! | `ph` → `f`, `th` → `t`, `dh` → `d`, `gh` → `g`, `w` → `v` | Othman / Otman, Wladimir / Vladimir |
 //! | `ts`, `tz` → `z`: the affricate that German and Italian write z, Russian ц, ICAO ts | Heinz / Хайнц (khaints) |
 //! | `j` after e, i, o, y and before a consonant or the end → vowel (the glide й) | Matej / Matei, Valerijs / Valeriy |
+//! | `lj`, `nj` before a consonant or the end → `l`, `n` (the soft sign) | Šešelj / Sheshel |
 //! | `y` → vowel, every vowel run → `a` | Mohamed / Muhammad, Youssef / Yusuf, Hussein / Husayn |
 //! | doubled consonants → one | Mohammed / Mohamed, Hassan / Hasan |
 //! | final `h` after a vowel dropped; final `off` → `ov` | Fatimah / Fatima, Smirnoff / Smirnov |
@@ -57,6 +58,7 @@ pub fn phonetic_form(plain: &str) -> String {
                 (b'x', _) => (b"ks", 1),
                 (b'w', _) => (b"v", 1),
                 (b'j', n) if is_slavic_glide(b, i, n) => (b"a", 1),
+                (b'j', n) if is_soft_sign(b, i, n) => (b"", 1),
                 (b'y', _) => (b"a", 1),
                 (c, _) if is_vowel(c) => (b"a", 1),
                 _ => (&b[i..i + 1], 1),
@@ -98,6 +100,13 @@ pub fn skeleton(phonetic: &str) -> String {
 /// Arabic and English `j` is /dʒ/ (Faraj, Siraj, Najib, Khadija).
 fn is_slavic_glide(b: &[u8], i: usize, next: u8) -> bool {
     i > 0 && matches!(b[i - 1], b'e' | b'i' | b'o' | b'y') && !is_vowel(next) && next != b'y'
+}
+
+/// Serbian and Croatian write the soft l and n (љ, њ; Russian ль, нь) as `lj`, `nj`; where
+/// no vowel follows, other romanisations write a plain l or n: Šešelj / Sheshel, Kotelj /
+/// Kotel. Before a vowel (Ljubljana, Njegoš) the j is kept.
+fn is_soft_sign(b: &[u8], i: usize, next: u8) -> bool {
+    i > 0 && matches!(b[i - 1], b'l' | b'n') && !is_vowel(next) && next != b'y'
 }
 
 fn is_vowel(c: u8) -> bool {
@@ -158,6 +167,13 @@ mod tests {
         // After a, or before a vowel, j is the consonant of Arabic and English names.
         assert_ne!(phonetic_form("faraj"), phonetic_form("fara"));
         assert_ne!(phonetic_form("bojan"), phonetic_form("boan"));
+    }
+
+    #[test]
+    fn soft_l_and_n_written_lj_nj() {
+        same("kotelj", "kotel");
+        same("kranjc", "kranc");
+        assert_ne!(phonetic_form("ljuba"), phonetic_form("luba"));
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub(crate) struct PreparedToken {
     pub plain_hash: u64,
     /// Hash of the ICAO alternative spelling, or of `plain` where there is none.
     pub alt_hash: u64,
+    /// Hash of the phonetic form of the alternative spelling, or of `phon` where there is none.
+    pub alt_phon_hash: u64,
+    /// The consonant skeleton of the alternative spelling where it differs from `skel` (an
+    /// index key of its own).
+    pub alt_skel: Option<Box<str>>,
     pub phon_hash: u64,
     /// The skeleton as a vowelless script is compared (see [`abjad_skeleton`]), and the hashes
     /// of it and of the alternative reading's (equal where there is none).
@@ -193,6 +198,9 @@ impl PreparedName {
                 push_mandarin_key(&t.plain, &mut keys);
             }
             push_abjad_key(&t.skel, &t.askel, &mut keys);
+            if let Some(alt) = &t.alt_skel {
+                push_skeleton_keys(alt, &mut keys);
+            }
             if t.askel_alt_hash != t.askel_hash {
                 push_skeleton_keys(&t.askel_alt, &mut keys);
             }
@@ -328,6 +336,7 @@ fn prepare_token(t: NormToken) -> PreparedToken {
     let skel = phonetic::skeleton(&phon);
     let plain_hash = hash(&t.plain);
     let askel = abjad_skeleton(&skel);
+    let alt_phon = t.icao_alt.as_deref().map(phonetic::phonetic_form);
     let askel_alt = match (&t.icao_alt, t.script.is_abjad()) {
         (Some(alt), true) => abjad_skeleton(&phonetic::skeleton(&phonetic::phonetic_form(alt))),
         _ => askel.clone(),
@@ -338,6 +347,12 @@ fn prepare_token(t: NormToken) -> PreparedToken {
         askel: askel.into_boxed_str(),
         askel_alt: askel_alt.into_boxed_str(),
         alt_hash: t.icao_alt.as_deref().map_or(plain_hash, hash),
+        alt_phon_hash: alt_phon.as_deref().map_or_else(|| hash(&phon), hash),
+        alt_skel: alt_phon
+            .as_deref()
+            .map(phonetic::skeleton)
+            .filter(|s| *s != skel)
+            .map(String::into_boxed_str),
         phon_hash: hash(&phon),
         mand_hash: if t.kind == TokenKind::Word {
             mandarin_hash(&t.plain)

@@ -628,7 +628,11 @@ fn form_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f6
     if a.abjad || b.abjad {
         return abjad_similarity(a, b, params);
     }
-    if a.phon_hash == b.phon_hash || is_baltic_form(a, b) || same_mandarin(a, b) {
+    let same_sound = a.phon_hash == b.phon_hash
+        || a.alt_phon_hash == b.phon_hash
+        || a.phon_hash == b.alt_phon_hash
+        || a.alt_phon_hash == b.alt_phon_hash;
+    if same_sound || is_baltic_form(a, b) || same_mandarin(a, b) {
         return (params.phonetic_sim, MatchKind::Phonetic);
     }
     if a.kind == TokenKind::Word && b.kind == TokenKind::Word && is_truncation(&a.plain, &b.plain) {

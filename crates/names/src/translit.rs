@@ -199,6 +199,25 @@ pub fn korean_family_name(c: char) -> Option<&'static str> {
 
 /// ICAO Table A's alternative spelling of a Latin letter where it differs from the plain one
 /// (the German and Scandinavian convention: Ä→AE, Ö→OE, Ü→UE, Å→AA).
+/// The Slavic Latin alphabets (Serbian and Croatian Gaj, Czech, Slovak, Slovenian) write with
+/// one háček letter what ICAO's Cyrillic table and English write with two: Вучић is Vučić,
+/// Жижек is Žižek. Passports strip the háček (VUCIC, ZIZEK), English lists spell the sound
+/// (Vuchich). So a Cyrillic word keeps the stripped Slavic Latin spelling as a second form,
+/// and a Latin word with a háček keeps the two-letter spelling.
+pub fn slavic_latin_alternative(c: char) -> Option<&'static str> {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    Some(match lower {
+        'ч' => "c",
+        'ш' => "s",
+        'ж' => "z",
+        'ц' => "c",
+        'č' => "ch",
+        'š' => "sh",
+        'ž' => "zh",
+        _ => return None,
+    })
+}
+
 /// The other reading of an Arabic letter whose sound differs between Classical Arabic and
 /// the languages and dialects that write it (Persian, Urdu, Turkish, Pashto, Egyptian and
 /// Levantine Arabic): ث is th or s (Thamer / Samer), ذ and ظ are dh or z (Dhakir / Zakir,
@@ -468,6 +487,9 @@ mod tests {
         assert_eq!(icao_alternative('ö'), Some("oe"));
         assert_eq!(arabic_alternative('ظ'), Some("z"));
         assert_eq!(arabic_alternative('ب'), None);
+        assert_eq!(slavic_latin_alternative('Ч'), Some("c"));
+        assert_eq!(slavic_latin_alternative('š'), Some("sh"));
+        assert_eq!(slavic_latin_alternative('a'), None);
     }
 
     #[test]

@@ -453,3 +453,15 @@ fn german_z_meets_the_cyrillic_ts() {
     same("Хайнц Кунц", "Heinz Kunz");
     same("Lorenz Kranz", "Лоренц Кранц");
 }
+
+#[test]
+fn slavic_latin_and_cyrillic_spellings_meet() {
+    // Cyrillic against the háček alphabets, with and without the háček.
+    same("Славој Жижек", "Slavoj Zizek");
+    same("Славој Жижек", "Slavoj Žižek");
+    same("Miloš Zeman", "Милош Земан");
+    // The English spelling of the háček letters and the soft l.
+    same("Vojislav Šešelj", "Vojislav Sheshel");
+    same("Vojislav Šešelj", "Воислав Шешель");
+    different("Slavoj Žižek", "Slavoj Zeman");
+}
