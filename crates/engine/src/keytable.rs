@@ -80,8 +80,9 @@ struct Entry {
 }
 
 /// Sorted base plus live delta (see the module documentation). Each entry may carry a 32-bit
-/// tag (a second, independent hash that tells an exact key from a look-alike one sharing the
-/// fingerprint); tables built without tags store none.
+/// tag: in document and vehicle tables a second, independent hash that tells an exact key from
+/// a look-alike one sharing the fingerprint; in person tables the person's date of birth and
+/// sex, which rule candidates out as their postings are read. Tables built without tags store 0.
 #[derive(Default)]
 pub(crate) struct KeyTable {
     /// Fingerprint, slot and tag side by side: one cache miss reads all three.
@@ -94,6 +95,7 @@ pub(crate) struct KeyTable {
 
 impl KeyTable {
     /// Builds an untagged base from `(fingerprint, slot)` pairs in any order.
+    #[cfg(test)]
     pub(crate) fn build(pairs: Vec<(u64, u32)>) -> Self {
         KeyTable::build_tagged(pairs.into_iter().map(|(k, s)| (k, s, 0)).collect())
     }
@@ -145,18 +147,21 @@ impl KeyTable {
         self.postings(key).for_each(visit);
     }
 
+    fn delta_of(&self, key: u64) -> &[(u32, u32)] {
+        if self.delta.is_empty() {
+            &[]
+        } else {
+            self.delta.get(&key).map_or(&[], Vec::as_slice)
+        }
+    }
+
     /// The entries stored under `key` (dead slots included; their count is the cost of
     /// visiting them), found once: a caller that weighs a key by its count before reading it
     /// (candidate generation) pays one look-up, not two.
     pub(crate) fn postings(&self, key: u64) -> Postings<'_> {
-        let delta = if self.delta.is_empty() {
-            &[][..]
-        } else {
-            self.delta.get(&key).map_or(&[][..], Vec::as_slice)
-        };
         Postings {
             base: &self.entries[self.base_range(key)],
-            delta,
+            delta: self.delta_of(key),
         }
     }
 

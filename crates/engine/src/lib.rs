@@ -232,11 +232,11 @@ impl Engine {
         self.match_persons(&query, today, true)
     }
 
-    /// How many persons candidate generation hands the scorer for this traveller (a figure for
-    /// benchmarks and tuning).
+    /// How many persons candidate generation hands the scorer for this traveller, once those
+    /// whose facts rule them out are dropped (a figure for benchmarks and tuning).
     pub fn traveller_candidates(&self, traveller: &Traveller) -> usize {
         read(&self.persons)
-            .candidates(&person_query(traveller))
+            .candidates(&person_query(traveller), &self.scorer)
             .len()
     }
 

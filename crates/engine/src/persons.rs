@@ -16,6 +16,12 @@
 //! `portwatch bench engine` measures what candidate generation loses against a full scan by
 //! the same scorer.
 //!
+//! **Facts first.** A person whose date of birth or sex keeps them below the threshold even
+//! with a perfect name is never scored. Those facts travel in the 32-bit tag of each of the
+//! person's key entries ([`facts_tag`]), so candidate generation drops such persons as it
+//! reads the postings, without a look at each candidate's record (at a million persons, that
+//! look was a cache miss a candidate and most of a screening's time).
+//!
 //! **Scoring.** Every candidate is scored with [`score_prepared`] over each pair of
 //! (traveller name, person name); the best name score is then adjusted by the facts:
 //! date of birth, sex and nationality (see [`PersonScorer`]).
@@ -103,6 +109,128 @@ impl Facts {
             sex: p.sex,
         }
     }
+}
+
+/// The facts of a person packed into the 32-bit tag of each of its key entries, so that
+/// candidate generation rules persons out as it reads their postings, one after the other in
+/// memory, instead of fetching every candidate's [`Facts`] from a random place (a cache miss a
+/// candidate: most of a screening against a million persons). Bits 0–13 hold the year of the
+/// date of birth (0: none), 14–17 its month, 18–22 its day, 23–24 the sex (0 unknown, 1 male,
+/// 2 female); [`TAG_DEFERS`] marks a person with more than one date of birth, whose tag cannot
+/// tell and whose [`Facts`] decide.
+fn facts_tag(f: &Facts) -> u32 {
+    if f.births[1].is_some() {
+        return TAG_DEFERS;
+    }
+    let sex = match f.sex {
+        None => 0,
+        Some(Sex::Male) => 1,
+        Some(Sex::Female) => 2,
+    };
+    let date = match f.births[0] {
+        None => 0,
+        Some(d) if u32::from(d.year()) > TAG_YEAR => return TAG_DEFERS,
+        Some(d) => {
+            u32::from(d.year())
+                | u32::from(d.month().unwrap_or(0) & 0xf) << 14
+                | u32::from(d.day().unwrap_or(0) & 0x1f) << 18
+        }
+    };
+    date | sex << 23
+}
+
+/// See [`facts_tag`].
+const TAG_DEFERS: u32 = 1 << 31;
+const TAG_YEAR: u32 = 0x3fff;
+
+/// A query's [`PersonScorer::facts_rule_out`], decided on [`facts_tag`]s: most persons are
+/// born in a year that conflicts with the traveller's outright (neither the same, nor next to
+/// it, nor one digit away), which a bit of a per-query table tells.
+pub(crate) struct FactsFilter<'a> {
+    scorer: &'a PersonScorer,
+    query: &'a PersonQuery,
+    /// Years whose dates may be anything but a conflict with the traveller's date of birth.
+    near_years: Vec<u64>,
+    /// Ruled out, by whether the sex conflicts, when the person has no date of birth or the
+    /// traveller none, and when the dates conflict.
+    without_date: [bool; 2],
+    conflicting: [bool; 2],
+}
+
+impl<'a> FactsFilter<'a> {
+    pub(crate) fn new(scorer: &'a PersonScorer, query: &'a PersonQuery) -> Self {
+        let rules_out = |birth, sex_conflict| scorer.facts_out_of_reach(birth, sex_conflict);
+        let no_date = scorer.birth_date_agrees.max(0.0);
+        let conflict = scorer.birth_date_adjustment(FactCheck::Conflicts);
+        let mut near_years = vec![0u64; (TAG_YEAR as usize + 1) / 64];
+        if let Some(qd) = query.birth_date {
+            for year in near_years_of(qd.year()) {
+                let y = usize::from(year).min(TAG_YEAR as usize);
+                near_years[y / 64] |= 1 << (y % 64);
+            }
+        }
+        FactsFilter {
+            scorer,
+            query,
+            near_years,
+            without_date: [rules_out(no_date, false), rules_out(no_date, true)],
+            conflicting: [rules_out(conflict, false), rules_out(conflict, true)],
+        }
+    }
+
+    /// Whether the person of `slot`, whose key entries carry `tag`, is ruled out by its facts.
+    pub(crate) fn rules_out(&self, tag: u32, slot: u32, facts: &[Facts]) -> bool {
+        if tag & TAG_DEFERS != 0 {
+            return self
+                .scorer
+                .facts_rule_out(self.query, &facts[slot as usize]);
+        }
+        let sex = match (tag >> 23) & 3 {
+            1 => Some(Sex::Male),
+            2 => Some(Sex::Female),
+            _ => None,
+        };
+        let sex_conflict =
+            usize::from(matches!((self.query.sex, sex), (Some(a), Some(b)) if a != b));
+        let year = (tag & TAG_YEAR) as usize;
+        if self.query.birth_date.is_none() || year == 0 {
+            return self.without_date[sex_conflict];
+        }
+        if self.near_years[year / 64] & (1 << (year % 64)) == 0 {
+            return self.conflicting[sex_conflict];
+        }
+        // A near year: the whole dates are compared, as the facts would be.
+        let part = |bits: u32| u8::try_from(bits).ok().filter(|&x| x != 0);
+        let date = PartialDate::new(
+            year as u16,
+            part((tag >> 14) & 0xf),
+            part((tag >> 18) & 0x1f),
+        );
+        match (self.query.birth_date, date) {
+            (Some(qd), Ok(d)) => self.scorer.facts_out_of_reach(
+                self.scorer.birth_date_adjustment(compare_dates(&qd, &d)),
+                sex_conflict == 1,
+            ),
+            _ => self
+                .scorer
+                .facts_rule_out(self.query, &facts[slot as usize]),
+        }
+    }
+}
+
+/// The years a date of birth in `year` does not conflict with outright: the same, the next
+/// ones, and those one digit away (1980: 1970, 1981, 2980 …).
+fn near_years_of(year: u16) -> Vec<u16> {
+    let mut years = vec![year, year.saturating_sub(1), year.saturating_add(1)];
+    for place in [1u16, 10, 100, 1000] {
+        let digit = year / place % 10;
+        for other in 0..10u16 {
+            if other != digit {
+                years.push(year - digit * place + other * place);
+            }
+        }
+    }
+    years
 }
 
 /// The candidate keys of one name: the names crate's index keys (singles), and pair keys that
@@ -317,9 +445,17 @@ impl PersonScorer {
                 .fold(f64::MIN, f64::max),
             _ => self.birth_date_agrees.max(0.0),
         };
-        let sex = match (q.sex, facts.sex) {
-            (Some(a), Some(b)) if a != b => self.sex_conflicts,
-            _ => 0.0,
+        let sex_conflict = matches!((q.sex, facts.sex), (Some(a), Some(b)) if a != b);
+        self.facts_out_of_reach(birth, sex_conflict)
+    }
+
+    /// Whether a perfect name and an agreeing nationality stay below the threshold with this
+    /// date-of-birth adjustment and sex.
+    fn facts_out_of_reach(&self, birth: f64, sex_conflict: bool) -> bool {
+        let sex = if sex_conflict {
+            self.sex_conflicts
+        } else {
+            0.0
         };
         1.0 + birth + sex + self.nationality_agrees.max(0.0) < self.threshold
     }
@@ -397,17 +533,19 @@ pub(crate) fn bulk_add(bulk: &mut PersonBulk, record: &Record) {
 impl PersonIndex {
     pub(crate) fn build(bulk: PersonBulk) -> Self {
         let (slots, data) = bulk.finish();
-        let mut tables: [Vec<(u64, u32)>; 3] = Default::default();
+        let facts: Vec<Facts> = data.iter().map(Facts::of).collect();
+        let mut tables: [Vec<(u64, u32, u32)>; 3] = Default::default();
         for (slot, person) in data.iter().enumerate() {
+            let tag = facts_tag(&facts[slot]);
             let slot = u32::try_from(slot).unwrap_or(u32::MAX);
             for (table, keys) in tables.iter_mut().zip(person_keys(person)) {
-                table.extend(keys.into_iter().map(|k| (k, slot)));
+                table.extend(keys.into_iter().map(|k| (k, slot, tag)));
             }
         }
-        let [singles, pairs, identifiers] = tables.map(KeyTable::build);
+        let [singles, pairs, identifiers] = tables.map(KeyTable::build_tagged);
         PersonIndex {
             slots,
-            facts: data.iter().map(Facts::of).collect(),
+            facts,
             data: data.into_iter().map(Some).collect(),
             singles,
             pairs,
@@ -432,38 +570,42 @@ impl PersonIndex {
             return;
         }
         let data = PersonData::new(person);
+        let facts = Facts::of(&data);
+        let tag = facts_tag(&facts);
         let slot = self.slots.push_changed(record);
         let [singles, pairs, ids] = person_keys(&data);
         singles
             .into_iter()
-            .for_each(|k| self.singles.insert(k, slot, 0));
+            .for_each(|k| self.singles.insert(k, slot, tag));
         pairs
             .into_iter()
-            .for_each(|k| self.pairs.insert(k, slot, 0));
+            .for_each(|k| self.pairs.insert(k, slot, tag));
         ids.into_iter()
-            .for_each(|k| self.identifiers.insert(k, slot, 0));
-        self.facts.push(Facts::of(&data));
+            .for_each(|k| self.identifiers.insert(k, slot, tag));
+        self.facts.push(facts);
         self.data.push(Some(data));
     }
 
-    /// Live candidate slots for a query: through short single keys, pair keys and identifiers.
-    pub(crate) fn candidates(&self, q: &PersonQuery) -> Vec<u32> {
+    /// Live candidate slots for a query: through short single keys, pair keys and identifiers,
+    /// less the persons whose facts alone keep them below the threshold (told by the tags of
+    /// the postings: see [`facts_tag`]).
+    pub(crate) fn candidates(&self, q: &PersonQuery, scorer: &PersonScorer) -> Vec<u32> {
+        let facts = FactsFilter::new(scorer, q);
+        let viable = |slot: u32, tag: u32| !facts.rules_out(tag, slot, &self.facts);
         // Every usable key with the length of its posting list, rarest first.
         let mut usable: Vec<(usize, bool, u64, Postings<'_>)> = Vec::new();
         for name in &q.names {
             let (singles, pairs) = name_keys(name);
-            for k in singles {
-                let postings = self.singles.postings(k);
-                let n = postings.len();
-                if n > 0 && n <= SINGLE_KEY_LIMIT {
-                    usable.push((n, true, k, postings));
-                }
-            }
-            for k in pairs {
-                let postings = self.pairs.postings(k);
-                let n = postings.len();
-                if n > 0 && n <= PAIR_KEY_LIMIT {
-                    usable.push((n, false, k, postings));
+            for (single, keys, table, limit) in [
+                (true, singles, &self.singles, SINGLE_KEY_LIMIT),
+                (false, pairs, &self.pairs, PAIR_KEY_LIMIT),
+            ] {
+                for k in keys {
+                    let postings = table.postings(k);
+                    let n = postings.len();
+                    if n > 0 && n <= limit {
+                        usable.push((n, single, k, postings));
+                    }
                 }
             }
         }
@@ -472,31 +614,46 @@ impl PersonIndex {
         // Rare keys are always read and their persons all scored. Commoner keys are read,
         // rarest first, up to GATHER_LIMIT postings; of their persons, those sharing the most
         // keys with the traveller are scored (a true match shares many: every pair of its
-        // tokens), at most CANDIDATE_BUDGET of them.
+        // tokens), at most CANDIDATE_BUDGET of them. Persons ruled out by their facts are
+        // dropped after the budget is drawn, so that the budget picks the persons it always
+        // picked (dropping them before would hand the scorer more persons of common names).
         let mut rare = Vec::new();
         let mut common = Vec::new();
+        let mut gathered = 0;
         for (n, _, _, postings) in usable {
             if n <= ALWAYS_READ {
-                postings.for_each(|s, _| rare.push(s));
-            } else if common.len() + n <= GATHER_LIMIT {
-                postings.for_each(|s, _| common.push(s));
+                postings.for_each(|s, tag| {
+                    if viable(s, tag) {
+                        rare.push(s);
+                    }
+                });
+            } else if gathered + n <= GATHER_LIMIT {
+                gathered += n;
+                postings.for_each(|s, tag| common.push(u64::from(s) << 32 | u64::from(tag)));
             } else {
                 break;
             }
         }
+        // Slot and tag in one word: sorting sorts by slot (a slot always has the same tag).
         common.sort_unstable();
-        let mut counted: Vec<(u32, u32)> = Vec::new();
-        for s in common {
+        let mut counted: Vec<(u32, u32, u32)> = Vec::new();
+        for st in common {
+            let (s, tag) = ((st >> 32) as u32, st as u32);
             match counted.last_mut() {
-                Some((last, n)) if *last == s => *n += 1,
-                _ => counted.push((s, 1)),
+                Some((last, n, _)) if *last == s => *n += 1,
+                _ => counted.push((s, 1, tag)),
             }
         }
         if counted.len() > CANDIDATE_BUDGET {
             counted.select_nth_unstable_by(CANDIDATE_BUDGET, |a, b| b.1.cmp(&a.1));
             counted.truncate(CANDIDATE_BUDGET);
         }
-        rare.extend(counted.into_iter().map(|(s, _)| s));
+        rare.extend(
+            counted
+                .into_iter()
+                .filter(|&(s, _, tag)| viable(s, tag))
+                .map(|(s, _, _)| s),
+        );
         rare.sort_unstable();
         rare.dedup();
         rare.retain(|&s| self.slots.meta(s).live);
@@ -515,22 +672,25 @@ impl PersonIndex {
     /// Every person the scorer accepts among the candidates, and every holder of the
     /// traveller's document number.
     pub(crate) fn screen(&self, q: &PersonQuery, scorer: &PersonScorer) -> Vec<PersonMatch> {
-        let candidates = self.candidates(q);
-        self.score_slots(q, scorer, candidates.into_iter())
+        let candidates = self.candidates(q, scorer);
+        self.score_slots(q, scorer, candidates.into_iter(), true)
     }
 
     /// [`PersonIndex::screen`] without candidate generation: every live person is scored.
     /// The baseline the benchmark compares with.
     pub(crate) fn full_scan(&self, q: &PersonQuery, scorer: &PersonScorer) -> Vec<PersonMatch> {
         let live = (0..self.data.len() as u32).filter(|&s| self.slots.meta(s).live);
-        self.score_slots(q, scorer, live)
+        self.score_slots(q, scorer, live, false)
     }
 
+    /// Scores `slots` and the holders of the traveller's document number; `sifted` says that
+    /// the slots' facts have been checked already (by [`PersonIndex::candidates`]).
     fn score_slots(
         &self,
         q: &PersonQuery,
         scorer: &PersonScorer,
         slots: impl Iterator<Item = u32>,
+        sifted: bool,
     ) -> Vec<PersonMatch> {
         let by_id = q
             .document_number
@@ -543,7 +703,7 @@ impl PersonIndex {
                 continue;
             }
             let identified = by_id.contains(&slot);
-            if !identified && scorer.facts_rule_out(q, &self.facts[slot as usize]) {
+            if !identified && !sifted && scorer.facts_rule_out(q, &self.facts[slot as usize]) {
                 continue;
             }
             let Some(person) = &self.data[slot as usize] else {
@@ -601,5 +761,90 @@ fn empty_reason() -> PersonReason {
         birth_date: FactCheck::Unknown,
         sex: FactCheck::Unknown,
         nationality: FactCheck::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(year: u16, month: Option<u8>, day: Option<u8>) -> PartialDate {
+        PartialDate::new(year, month, day).unwrap()
+    }
+
+    fn query(birth_date: Option<PartialDate>, sex: Option<Sex>) -> PersonQuery {
+        PersonQuery {
+            names: Vec::new(),
+            birth_date,
+            sex,
+            nationality: None,
+            document_number: None,
+        }
+    }
+
+    /// The tags rule out exactly the persons the facts rule out, for dates near and far, partial
+    /// and full, and persons with one, two or no dates of birth.
+    #[test]
+    fn tags_rule_out_what_the_facts_rule_out() {
+        let scorer = PersonScorer::default();
+        let dates = [
+            None,
+            Some(date(1980, Some(5), Some(3))),
+            Some(date(1980, Some(3), Some(5))),
+            Some(date(1981, Some(5), Some(3))),
+            Some(date(1990, Some(5), Some(3))),
+            Some(date(1980, Some(5), Some(13))),
+            Some(date(1980, Some(7), Some(21))),
+            Some(date(1980, Some(5), None)),
+            Some(date(1980, None, None)),
+            Some(date(1979, None, None)),
+            Some(date(1975, Some(11), Some(21))),
+            Some(date(2080, Some(5), Some(3))),
+        ];
+        let sexes = [None, Some(Sex::Male), Some(Sex::Female)];
+        let mut persons = Vec::new();
+        for &first in &dates {
+            for &sex in &sexes {
+                persons.push(Facts {
+                    births: [first, None],
+                    many_births: false,
+                    sex,
+                });
+                persons.push(Facts {
+                    births: [first, Some(date(1962, None, None))],
+                    many_births: false,
+                    sex,
+                });
+            }
+        }
+        let (mut out, mut kept) = (0, 0);
+        for &qd in &dates {
+            for &qs in &sexes {
+                let q = query(qd, qs);
+                let filter = FactsFilter::new(&scorer, &q);
+                for (slot, f) in persons.iter().enumerate() {
+                    let expected = scorer.facts_rule_out(&q, f);
+                    let told = filter.rules_out(facts_tag(f), slot as u32, &persons);
+                    assert_eq!(told, expected, "query {qd:?} {qs:?}, person {f:?}");
+                    if expected {
+                        out += 1;
+                    } else {
+                        kept += 1;
+                    }
+                }
+            }
+        }
+        assert!(out > 100 && kept > 100, "{out} ruled out, {kept} kept");
+    }
+
+    #[test]
+    fn near_years_are_the_same_the_next_and_one_digit_away() {
+        let years = near_years_of(1980);
+        for y in [1980, 1979, 1981, 1970, 1989, 1900, 1080, 2980, 1983] {
+            assert!(years.contains(&y), "{y}");
+        }
+        for y in [1978, 1991, 1975] {
+            assert!(!years.contains(&y), "{y}");
+        }
     }
 }
