@@ -63,8 +63,7 @@ pub struct NormToken {
     /// Lowercase ASCII form.
     pub plain: String,
     /// An alternative spelling when it differs from `plain`: ICAO Table A's (Ä→AE, Ö→OE,
-    /// Ü→UE, Å→AA), the Persian and dialect reading of an Arabic word
-    /// ([`translit::arabic_alternative`]), the Slavic Latin spelling of a Cyrillic word or the
+    /// Ü→UE, Å→AA), the Slavic Latin spelling of a Cyrillic word or the
     /// English one of a háček letter ([`translit::slavic_latin_alternative`]), or the Revised
     /// Romanisation of a Korean family name
     /// spelt customarily.
@@ -224,9 +223,8 @@ fn to_token(w: RawWord) -> NormToken {
         }
         let start = plain.len();
         translit::push_ascii(c, i == 0, &mut plain);
-        let second = translit::icao_alternative(c)
-            .or_else(|| translit::arabic_alternative(c))
-            .or_else(|| translit::slavic_latin_alternative(c));
+        let second =
+            translit::icao_alternative(c).or_else(|| translit::slavic_latin_alternative(c));
         match second {
             Some(a) => {
                 has_alt = true;

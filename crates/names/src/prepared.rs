@@ -30,12 +30,12 @@ pub(crate) struct PreparedToken {
     /// index key of its own).
     pub alt_skel: Option<Box<str>>,
     pub phon_hash: u64,
-    /// The skeleton as a vowelless script is compared (see [`abjad_skeleton`]), and the hashes
-    /// of it and of the alternative reading's (equal where there is none).
+    /// The skeleton as a vowelless script is compared (see [`abjad_skeleton`]) and its hash;
+    /// for an Arabic word, the skeletons of its dialect readings that differ
+    /// ([`crate::translit::ArabicReading`]) and their hashes.
     pub askel: Box<str>,
-    pub askel_alt: Box<str>,
     pub askel_hash: u64,
-    pub askel_alt_hash: u64,
+    pub askel_alts: Vec<(u64, Box<str>)>,
     /// Hash of the word's Wade–Giles / Pinyin key ([`crate::mandarin`]), 0 where it does not
     /// read as Mandarin syllables.
     pub mand_hash: u64,
@@ -58,6 +58,13 @@ pub(crate) struct PreparedToken {
     pub role: u8,
 }
 
+impl PreparedToken {
+    /// This token's abjad skeleton, in any of its readings, has hash `h`.
+    pub fn askel_meets(&self, h: u64) -> bool {
+        self.askel_hash == h || self.askel_alts.iter().any(|(a, _)| *a == h)
+    }
+}
+
 /// Two or three adjacent tokens written as one word ("Abdel Kader" / "Abdelkader", "Siemens
 /// AG" / "SiemensAG", "van der Bilt" / "Vanderbilt"), or abbreviated to their initials
 /// ("United States" / "U.S.").
@@ -73,6 +80,8 @@ pub(crate) struct Compound {
     pub phon_hash: u64,
     /// Hash of the [`abjad_skeleton`] of the tokens joined.
     pub askel_hash: u64,
+    /// Every token is in a vowelless script (عبد الله written apart, met by Abdullah).
+    pub abjad: bool,
     /// Hash of the Mandarin key of the tokens joined, 0 if none (see [`crate::mandarin`]).
     pub mand_hash: u64,
 }
@@ -201,8 +210,8 @@ impl PreparedName {
             if let Some(alt) = &t.alt_skel {
                 push_skeleton_keys(alt, &mut keys);
             }
-            if t.askel_alt_hash != t.askel_hash {
-                push_skeleton_keys(&t.askel_alt, &mut keys);
+            for (_, alt) in &t.askel_alts {
+                push_skeleton_keys(alt, &mut keys);
             }
         }
         for span in 2..=3 {
@@ -266,6 +275,35 @@ fn abjad_skeleton(skel: &str) -> String {
     skel.chars().filter(|&c| c != 'v').collect()
 }
 
+/// The abjad skeletons of an Arabic word's dialect readings that differ from `primary` and
+/// from each other. Only for a word whose plain form is its own Table C romanisation (not a
+/// piece cut from a longer word).
+fn arabic_skeletons(t: &NormToken, primary: &str) -> Vec<(u64, Box<str>)> {
+    let mut out: Vec<(u64, Box<str>)> = Vec::new();
+    if t.script != crate::translit::Script::Arabic {
+        return out;
+    }
+    let own = t
+        .original
+        .chars()
+        .enumerate()
+        .fold(String::new(), |mut s, (i, c)| {
+            crate::translit::push_ascii(c, i == 0, &mut s);
+            s
+        });
+    if own != t.plain {
+        return out;
+    }
+    for reading in crate::translit::ARABIC_READINGS {
+        let word = crate::translit::arabic_word_in(&t.original, reading);
+        let skel = abjad_skeleton(&phonetic::skeleton(&phonetic::phonetic_form(&word)));
+        if skel != primary && !out.iter().any(|(_, s)| **s == *skel) {
+            out.push((hash(&skel), skel.into_boxed_str()));
+        }
+    }
+    out
+}
+
 /// `s:<abjad skeleton>` where it differs from the skeleton and keeps two letters or more.
 fn push_abjad_key(skel: &str, askel: &str, keys: &mut Vec<String>) {
     if askel.len() >= 2 && askel != skel {
@@ -308,6 +346,7 @@ fn compounds(tokens: &[PreparedToken]) -> Vec<Compound> {
                 plain_hash: hash(&joined),
                 phon_hash: hash(&phon),
                 askel_hash: hash(&abjad_skeleton(&skel)),
+                abjad: window.iter().all(|t| t.abjad),
                 mand_hash: mandarin_hash(&joined),
             });
             let words = window
@@ -323,6 +362,7 @@ fn compounds(tokens: &[PreparedToken]) -> Vec<Compound> {
                     plain_hash: h,
                     phon_hash: h,
                     askel_hash: h,
+                    abjad: false,
                     mand_hash: 0,
                 });
             }
@@ -337,15 +377,10 @@ fn prepare_token(t: NormToken) -> PreparedToken {
     let plain_hash = hash(&t.plain);
     let askel = abjad_skeleton(&skel);
     let alt_phon = t.icao_alt.as_deref().map(phonetic::phonetic_form);
-    let askel_alt = match (&t.icao_alt, t.script.is_abjad()) {
-        (Some(alt), true) => abjad_skeleton(&phonetic::skeleton(&phonetic::phonetic_form(alt))),
-        _ => askel.clone(),
-    };
     PreparedToken {
+        askel_alts: arabic_skeletons(&t, &askel),
         askel_hash: hash(&askel),
-        askel_alt_hash: hash(&askel_alt),
         askel: askel.into_boxed_str(),
-        askel_alt: askel_alt.into_boxed_str(),
         alt_hash: t.icao_alt.as_deref().map_or(plain_hash, hash),
         alt_phon_hash: alt_phon.as_deref().map_or_else(|| hash(&phon), hash),
         alt_skel: alt_phon

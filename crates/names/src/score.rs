@@ -517,7 +517,7 @@ fn join_pairs(
             } else if c.plain_hash == t.plain_hash {
                 (1.0, MatchKind::Joined)
             } else if c.phon_hash == t.phon_hash
-                || (t.abjad && (c.askel_hash == t.askel_hash || c.askel_hash == t.askel_alt_hash))
+                || ((t.abjad || c.abjad) && t.askel_meets(c.askel_hash))
                 || (c.mand_hash != 0 && c.mand_hash == t.mand_hash)
             {
                 (params.phonetic_sim, MatchKind::Joined)
@@ -706,12 +706,10 @@ fn stem_similarity((a, b): (&str, &str), params: &Params) -> f64 {
 }
 
 /// Two tokens, one at least in a vowelless script, compared on their consonant skeletons
-/// without `v` ([`PreparedToken::askel`]), in either reading of the Arabic letters that have
-/// two ([`crate::translit::arabic_alternative`]).
+/// without `v` ([`PreparedToken::askel`]), in Table C's reading or a dialect reading of an
+/// Arabic word ([`crate::translit::ArabicReading`]).
 fn abjad_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f64, MatchKind) {
-    let equal = a.askel_hash == b.askel_hash
-        || a.askel_alt_hash == b.askel_hash
-        || a.askel_hash == b.askel_alt_hash;
+    let equal = a.askel_meets(b.askel_hash) || b.askel_meets(a.askel_hash);
     if equal && a.askel.len().min(b.askel.len()) >= 2 {
         return (params.skeleton_sim, MatchKind::Skeleton);
     }
@@ -719,11 +717,11 @@ fn abjad_similarity(a: &PreparedToken, b: &PreparedToken, params: &Params) -> (f
     let close =
         |x: &str, y: &str| edit_similarity((x, letters(x)), (y, letters(y)), params.fuzzy_k, 0.0);
     let mut s = close(&a.askel, &b.askel);
-    if a.askel_alt_hash != a.askel_hash {
-        s = s.max(close(&a.askel_alt, &b.askel));
+    for (_, alt) in &a.askel_alts {
+        s = s.max(close(alt, &b.askel));
     }
-    if b.askel_alt_hash != b.askel_hash {
-        s = s.max(close(&a.askel, &b.askel_alt));
+    for (_, alt) in &b.askel_alts {
+        s = s.max(close(&a.askel, alt));
     }
     (s * params.skeleton_sim, MatchKind::Skeleton)
 }

@@ -218,17 +218,50 @@ pub fn slavic_latin_alternative(c: char) -> Option<&'static str> {
     })
 }
 
-/// The other reading of an Arabic letter whose sound differs between Classical Arabic and
-/// the languages and dialects that write it (Persian, Urdu, Turkish, Pashto, Egyptian and
-/// Levantine Arabic): ث is th or s (Thamer / Samer), ذ and ظ are dh or z (Dhakir / Zakir,
-/// Zawahiri, Zarif), ض is d or z (Rida / Reza, Diya / Zia). Lists romanise a
-/// name in either reading, so the reading other than Table C's is kept as a second form.
-pub fn arabic_alternative(c: char) -> Option<&'static str> {
-    Some(match c {
-        'ث' => "s",
-        'ذ' | 'ظ' | 'ض' => "z",
+/// How the letters that Arabic-script languages and dialects pronounce differently are read
+/// in a romanisation. Table C writes Classical Arabic; lists copy names as they are said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArabicReading {
+    /// Persian, Urdu, Pashto and Turkish: ث s, ذ ظ ض z, ق gh (Samer, Zarif, Reza, Ghasem).
+    Persian,
+    /// Gulf, Bedouin and Libyan Arabic: ق g (Gaddafi, Al Gurg).
+    Gulf,
+    /// Egyptian Arabic: ج g, ث s, ذ ظ z (Gamal, Zaki).
+    Egyptian,
+}
+
+/// All the dialect readings, in the order a word's second forms are kept.
+pub const ARABIC_READINGS: [ArabicReading; 3] = [
+    ArabicReading::Persian,
+    ArabicReading::Gulf,
+    ArabicReading::Egyptian,
+];
+
+/// The romanisation of an Arabic letter in `reading` where it differs from Table C's
+/// ([`push_ascii`]): ث th|s, ذ ظ dh|z, ض d|z, ق q|g, ج j|g.
+pub fn arabic_reading(c: char, reading: ArabicReading) -> Option<&'static str> {
+    use ArabicReading::*;
+    Some(match (c, reading) {
+        ('ث', Persian | Egyptian) => "s",
+        ('ذ' | 'ظ', Persian | Egyptian) => "z",
+        ('ض', Persian) => "z",
+        ('ق', Persian) => "gh",
+        ('ق', Gulf) => "g",
+        ('ج', Egyptian) => "g",
         _ => return None,
     })
+}
+
+/// A word in Arabic script romanised in `reading` (see [`arabic_reading`]).
+pub fn arabic_word_in(word: &str, reading: ArabicReading) -> String {
+    let mut out = String::with_capacity(word.len());
+    for (i, c) in word.chars().enumerate() {
+        match arabic_reading(c, reading) {
+            Some(s) => out.push_str(s),
+            None => push_ascii(c, i == 0, &mut out),
+        }
+    }
+    out
 }
 
 pub fn icao_alternative(c: char) -> Option<&'static str> {
@@ -402,7 +435,10 @@ fn arabic(c: char, word_initial: bool) -> &'static str {
         'س' | 'ص' => "s",
         'ش' => "sh",
         'ع' if word_initial => "a",
-        'ع' | 'ء' | 'ئ' | 'ؤ' => "",
+        // Inside a word ayn is a consonant that romanisations write as a vowel or an
+        // apostrophe (Muammar, Saad): a vowel keeps the letters around it apart.
+        'ع' => "a",
+        'ء' | 'ئ' | 'ؤ' => "",
         'غ' => "gh",
         'ف' => "f",
         'ق' => "q",
@@ -485,8 +521,10 @@ mod tests {
         assert_eq!(translit("Łukasz Bączek"), "lukasz baczek");
         assert_eq!(translit("Şahin Çelik"), "sahin celik");
         assert_eq!(icao_alternative('ö'), Some("oe"));
-        assert_eq!(arabic_alternative('ظ'), Some("z"));
-        assert_eq!(arabic_alternative('ب'), None);
+        assert_eq!(arabic_reading('ظ', ArabicReading::Persian), Some("z"));
+        assert_eq!(arabic_reading('ق', ArabicReading::Gulf), Some("g"));
+        assert_eq!(arabic_reading('ب', ArabicReading::Egyptian), None);
+        assert_eq!(arabic_word_in("جمال", ArabicReading::Egyptian), "gmal");
         assert_eq!(slavic_latin_alternative('Ч'), Some("c"));
         assert_eq!(slavic_latin_alternative('š'), Some("sh"));
         assert_eq!(slavic_latin_alternative('a'), None);
