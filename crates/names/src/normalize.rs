@@ -233,6 +233,12 @@ fn to_token(w: RawWord) -> NormToken {
             None => alt.push_str(&plain[start..]),
         }
     }
+    if script == Some(Script::Greek) {
+        if let Some(spoken) = translit::greek_stop_digraphs(&plain) {
+            alt = spoken;
+            has_alt = true;
+        }
+    }
     // A one-syllable Hangul word is a family name: its customary spelling is the plain form,
     // the Revised Romanisation the alternative.
     let mut chars = w.text.chars();

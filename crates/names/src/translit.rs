@@ -199,6 +199,26 @@ pub fn korean_family_name(c: char) -> Option<&'static str> {
 
 /// ICAO Table A's alternative spelling of a Latin letter where it differs from the plain one
 /// (the German and Scandinavian convention: Ä→AE, Ö→OE, Ü→UE, Å→AA).
+/// Greek has no letters for b, d, g and j: it writes them μπ, ντ, γκ and τζ, and so
+/// transcribes foreign names (Βλαντίμιρ is Vladimir, Τζο Μπάιντεν Joe Biden). ICAO's table transliterates the
+/// letters (mp, nt, gk); the second form, from the romanised word, reads the digraphs as the
+/// sounds. `None` where the word has none.
+pub fn greek_stop_digraphs(romanised: &str) -> Option<String> {
+    if !["mp", "nt", "gk", "tz"]
+        .iter()
+        .any(|d| romanised.contains(d))
+    {
+        return None;
+    }
+    Some(
+        romanised
+            .replace("mp", "b")
+            .replace("nt", "d")
+            .replace("gk", "g")
+            .replace("tz", "j"),
+    )
+}
+
 /// The Slavic Latin alphabets (Serbian and Croatian Gaj, Czech, Slovak, Slovenian) write with
 /// one háček letter what ICAO's Cyrillic table and English write with two: Вучић is Vučić,
 /// Жижек is Žižek. Passports strip the háček (VUCIC, ZIZEK), English lists spell the sound
@@ -528,6 +548,8 @@ mod tests {
         assert_eq!(slavic_latin_alternative('Ч'), Some("c"));
         assert_eq!(slavic_latin_alternative('š'), Some("sh"));
         assert_eq!(slavic_latin_alternative('a'), None);
+        assert_eq!(greek_stop_digraphs("ntonalnt").as_deref(), Some("donald"));
+        assert_eq!(greek_stop_digraphs("nikos"), None);
     }
 
     #[test]

@@ -479,3 +479,11 @@ fn slavic_latin_and_cyrillic_spellings_meet() {
     same("Vojislav Šešelj", "Воислав Шешель");
     different("Slavoj Žižek", "Slavoj Zeman");
 }
+
+#[test]
+fn greek_digraphs_for_foreign_sounds() {
+    same("Ντέιβιντ Κάμερον", "David Cameron");
+    same("Ντμίτρι Πεσκόφ", "Dmitri Peskov");
+    // Native names keep the letters' own reading.
+    same("Παντελής Ντόκος", "Pantelis Ntokos");
+}
