@@ -635,7 +635,9 @@ impl PersonIndex {
             }
         }
         // Slot and tag in one word: sorting sorts by slot (a slot always has the same tag).
-        common.sort_unstable();
+        // Each key's postings come sorted by slot, so `common` is a few sorted runs, which the
+        // stable sort finds and merges (several times faster here than the unstable sort).
+        common.sort();
         let mut counted: Vec<(u32, u32, u32)> = Vec::new();
         for st in common {
             let (s, tag) = ((st >> 32) as u32, st as u32);
