@@ -4,7 +4,8 @@
 //! reported figure). `--errors` lists the misclassified cases of the tuning part only.
 //!
 //! `cargo run --release -p portwatch-names --example bench_quality -- ../shared/data/name_bench_cases.csv [--errors]`;
-//! `… --example bench_quality -- --explain NAME1 NAME2` prints one pair's explanation.
+//! `… --example bench_quality -- --explain NAME1 NAME2` prints one pair's explanation, and
+//! `--forms NAME` one name's forms and index keys.
 
 use portwatch_names::{explain_prepared, score_prepared, PreparedName, DEFAULT_THRESHOLD};
 
@@ -101,6 +102,14 @@ fn main() {
             }
         }
         println!("{total}");
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--forms") {
+        // `--forms NAME`: the forms and index keys of one name, as JSON.
+        if let Some(name) = args.get(at + 1) {
+            let forms = PreparedName::new(name).forms();
+            println!("{}", serde_json::to_string(&forms).unwrap_or_default());
+        }
         return;
     }
     if let Some(at) = args.iter().position(|a| a == "--explain") {

@@ -487,3 +487,12 @@ fn greek_digraphs_for_foreign_sounds() {
     // Native names keep the letters' own reading.
     same("Παντελής Ντόκος", "Pantelis Ntokos");
 }
+
+#[test]
+fn abugidas_compare_on_consonants() {
+    // Devanagari, Thai and Khmer leave the inherent vowel unwritten.
+    same("अरविंद केजरीवाल", "Arvind Kejriwal");
+    same("ทักษิณ ชินวัตร", "Thaksin Shinawatra");
+    same("សម រង្ស៊ី", "Sam Rainsy");
+    different("अरविंद केजरीवाल", "Arvind Kumar");
+}
