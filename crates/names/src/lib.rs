@@ -6,7 +6,8 @@
 //!
 //! * [`normalize`]: NFKC, case folding, separators, ICAO Doc 9303 transliteration
 //!   ([`translit`]), canonical particles, honorifics, legal forms and numbers;
-//! * [`phonetic`]: one spelling for the romanisation families of a sound;
+//! * [`phonetic`]: one spelling for the romanisation families of a sound; a key shared by
+//!   the Wade–Giles and Pinyin spellings of a Mandarin name (`mandarin`);
 //! * [`PreparedName`]: all of that computed once per name, plus the
 //!   [`index_keys`](PreparedName::index_keys) for candidate generation;
 //! * [`score_prepared`] / [`explain_prepared`]: the score in 0..=1 of two prepared names and

@@ -1,11 +1,17 @@
 //! Name similarity: the best order-free alignment of two token lists, scored by weight.
 //!
 //! 1. **Token similarity** ([`form_similarity`]) walks a ladder and stops at the first rung
-//!    that holds: equal plain forms (exact, 1); equal up to an ICAO Table A alternative (1);
-//!    numbers compare only exactly; an initial against a word with that first letter; tokens
-//!    of a vowelless script compare their consonant skeletons; equal phonetic forms (the
-//!    romanisation families); otherwise the edit distance of the plain and of the phonetic
-//!    forms (with swaps of adjacent letters as one edit), relative to the token's length.
+//!    that holds: equal plain forms (exact, 1); equal up to a second form (an ICAO Table A
+//!    alternative, the Slavic Latin spelling of a Cyrillic word, a Greek digraph read as its
+//!    sound: 1); legal forms of one family (OAO / PJSC); numbers compare only exactly; an
+//!    initial against a word with that first letter; tokens of a script that leaves vowels
+//!    unwritten (Arabic, Hebrew, the Indic abugidas) compare their consonant skeletons, an
+//!    Arabic word in Table C's and in the dialect readings; equal phonetic forms (the
+//!    romanisation families, also of the second forms), a Latvian or Lithuanian nominative
+//!    ending, or one Mandarin key (Wade–Giles / Pinyin); a word cut short; otherwise the edit
+//!    distance of the plain and of the phonetic forms (with swaps of adjacent letters as one
+//!    edit), relative to the token's length, on the stems alone where both words end in one
+//!    surname-forming suffix (-dottir, -shvili, -yan …).
 //!    Tokens of syllabic scripts (Han, Hangul, Kana) are compared in their script when both
 //!    are; in an Arabic nasab chain a token of the person's own name never aligns with a
 //!    forebear's ("Salman bin Muhammad" is not "Muhammad bin Salman"), except a family name
@@ -15,7 +21,8 @@
 //! 2. **Joined and split tokens**: two adjacent tokens on one side equal to one token on the
 //!    other, plainly or phonetically, align as one pair (Abdel Kader / Abdelkader).
 //! 3. **Alignment**: the remaining tokens are paired greedily, best similarity first, in any
-//!    order (swapped given and family names, "LAST, First" lists).
+//!    order (swapped given and family names, "LAST, First" lists); then two pairs exchange
+//!    partners wherever that raises their weighted similarity together.
 //! 4. **Score** = Σ pair weight × similarity / (Σ pair weight + unmatched penalty). A pair
 //!    weighs the mean of its tokens' weights ([`TokenKind::weight`]). An unmatched token costs
 //!    its weight × [`Params::subset_penalty`] when the other name is wholly matched (a missing
