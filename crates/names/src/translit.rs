@@ -34,12 +34,15 @@ pub enum Script {
     Hangul,
     /// Japanese Hiragana and Katakana.
     Kana,
+    /// Armenian: every vowel is written but the schwa ը, which is said between consonants and
+    /// not written (Մկրտչյան is Mkrtchyan, said and often spelt Mekertchian).
+    Armenian,
     /// The abugidas of South and Southeast Asia (Devanagari, Bengali, Gurmukhi, Gujarati,
     /// Oriya, Tamil, Telugu, Kannada, Malayalam, Sinhala, Thai, Lao, Myanmar, Khmer): a
     /// consonant letter carries a vowel that is not written, so the transliteration lacks it
     /// (नरेन्द्र → nrendr, សម → sm).
     Indic,
-    /// Anything else (Armenian, Georgian, Ethiopic, Tibetan, …).
+    /// Anything else (Georgian, Ethiopic, Tibetan, …).
     Other,
 }
 
@@ -47,7 +50,10 @@ impl Script {
     /// Scripts that do not write short vowels (Arabic, Hebrew) or an abugida's inherent vowel
     /// (Indic): their transliteration lacks them, so matching compares consonant skeletons.
     pub fn is_abjad(self) -> bool {
-        matches!(self, Script::Arabic | Script::Hebrew | Script::Indic)
+        matches!(
+            self,
+            Script::Arabic | Script::Hebrew | Script::Indic | Script::Armenian
+        )
     }
 
     /// Scripts whose every character is a syllable of a name: one character differing is a
@@ -69,6 +75,7 @@ pub fn script_of(c: char) -> Script {
         0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
         0x3040..=0x30FF => Script::Kana,
         0x0900..=0x0DFF | 0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF => Script::Indic,
+        0x0530..=0x058F => Script::Armenian,
         _ => Script::Other,
     }
 }
@@ -92,7 +99,7 @@ pub fn push_ascii(c: char, word_initial: bool, out: &mut String) {
         Script::Hebrew => out.push_str(hebrew(c, word_initial)),
         Script::Latin => push_stripped_latin(c, out),
         Script::Hangul => push_hangul(c, out),
-        Script::Han | Script::Kana | Script::Indic | Script::Other => {
+        Script::Han | Script::Kana | Script::Indic | Script::Armenian | Script::Other => {
             if let Some(s) = deunicode::deunicode_char(c) {
                 for b in s.chars().filter(char::is_ascii_alphanumeric) {
                     out.push(b.to_ascii_lowercase());

@@ -496,3 +496,10 @@ fn abugidas_compare_on_consonants() {
     same("សម រង្ស៊ី", "Sam Rainsy");
     different("अरविंद केजरीवाल", "Arvind Kumar");
 }
+
+#[test]
+fn armenian_unwritten_schwa() {
+    same("Արամ Մկրտչյան", "Aram Mekertchian");
+    same("Սերժ Սարգսյան", "Serj Sarkisian");
+    different("Արամ Մկրտչյան", "Aram Manukyan");
+}
