@@ -15,7 +15,7 @@
 //! Entries are never removed: the slot they point to is marked dead in the record table and
 //! skipped by the reader; the next bulk build drops them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A hasher for keys that are already well-mixed 64-bit fingerprints: hashing them again
@@ -45,6 +45,9 @@ impl Hasher for FingerprintHasher {
 
 /// A `HashMap` keyed by fingerprints.
 pub(crate) type FingerprintMap<V> = HashMap<u64, V, BuildHasherDefault<FingerprintHasher>>;
+
+/// A `HashSet` of fingerprints.
+pub(crate) type FingerprintSet = HashSet<u64, BuildHasherDefault<FingerprintHasher>>;
 
 /// The 64-bit fingerprint of a key made of several parts (the parts are separated, so
 /// `("AB", "C")` and `("A", "BC")` differ). FNV-1a followed by a final mix so that the top bits
@@ -165,6 +168,14 @@ impl KeyTable {
         }
     }
 
+    /// The keys of the base stored under more than `limit` entries.
+    pub(crate) fn keys_above(&self, limit: usize) -> impl Iterator<Item = u64> + '_ {
+        self.entries
+            .chunk_by(|a, b| a.key == b.key)
+            .filter(move |run| run.len() > limit)
+            .map(|run| run[0].key)
+    }
+
     /// Heap bytes held (an estimate for the delta).
     pub(crate) fn heap_bytes(&self) -> usize {
         let delta_entries: usize = self.delta.values().map(|v| v.capacity() * 8 + 32).sum();
@@ -231,6 +242,13 @@ mod tests {
         assert_eq!(found, vec![7, 2507, 5007, 7507, 99_999]);
         assert_eq!(table.postings(key).len(), 5);
         assert_eq!(table.postings(fingerprint(&[b"absent"])).len(), 0);
+    }
+
+    #[test]
+    fn keys_above_a_limit_are_listed_once() {
+        let table = KeyTable::build(vec![(5, 1), (5, 2), (5, 3), (6, 4), (7, 5), (7, 6)]);
+        assert_eq!(table.keys_above(1).collect::<Vec<_>>(), vec![5, 7]);
+        assert_eq!(table.keys_above(2).collect::<Vec<_>>(), vec![5]);
     }
 
     #[test]

@@ -32,7 +32,7 @@ use portwatch_model::{
 use portwatch_names::{explain_prepared, score_prepared, PreparedName, TokenKind};
 
 use crate::hit::{compare_dates, AlignedTokens, FactCheck, PersonReason};
-use crate::keytable::{fingerprint, mix, KeyTable, Postings};
+use crate::keytable::{fingerprint, mix, FingerprintSet, KeyTable, Postings};
 use crate::slots::{Admission, BulkSlots, SlotTable};
 
 /// A single name key is used for candidates only when at most this many names carry it.
@@ -517,6 +517,11 @@ pub(crate) struct PersonIndex {
     data: Vec<Option<PersonData>>,
     facts: Vec<Facts>,
     singles: KeyTable,
+    /// The single keys carried by more than [`SINGLE_KEY_LIMIT`] names, which candidate
+    /// generation never reads. Most keys of a traveller's name are such keys at a million
+    /// persons; this set (a few megabytes, mostly in cache) tells them without a look-up in
+    /// the singles table (two cache misses each).
+    common_singles: FingerprintSet,
     pairs: KeyTable,
     identifiers: KeyTable,
 }
@@ -546,6 +551,7 @@ impl PersonIndex {
         PersonIndex {
             slots,
             facts,
+            common_singles: singles.keys_above(SINGLE_KEY_LIMIT).collect(),
             data: data.into_iter().map(Some).collect(),
             singles,
             pairs,
@@ -574,9 +580,12 @@ impl PersonIndex {
         let tag = facts_tag(&facts);
         let slot = self.slots.push_changed(record);
         let [singles, pairs, ids] = person_keys(&data);
-        singles
-            .into_iter()
-            .for_each(|k| self.singles.insert(k, slot, tag));
+        for k in singles {
+            self.singles.insert(k, slot, tag);
+            if self.singles.postings(k).len() > SINGLE_KEY_LIMIT {
+                self.common_singles.insert(k);
+            }
+        }
         pairs
             .into_iter()
             .for_each(|k| self.pairs.insert(k, slot, tag));
@@ -601,6 +610,9 @@ impl PersonIndex {
                 (false, pairs, &self.pairs, PAIR_KEY_LIMIT),
             ] {
                 for k in keys {
+                    if single && self.common_singles.contains(&k) {
+                        continue;
+                    }
                     let postings = table.postings(k);
                     let n = postings.len();
                     if n > 0 && n <= limit {
@@ -737,6 +749,7 @@ impl PersonIndex {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         self.slots.heap_bytes()
+            + self.common_singles.capacity() * 9
             + self.singles.heap_bytes()
             + self.pairs.heap_bytes()
             + self.identifiers.heap_bytes()
