@@ -601,28 +601,7 @@ impl PersonIndex {
     pub(crate) fn candidates(&self, q: &PersonQuery, scorer: &PersonScorer) -> Vec<u32> {
         let facts = FactsFilter::new(scorer, q);
         let viable = |slot: u32, tag: u32| !facts.rules_out(tag, slot, &self.facts);
-        // Every usable key with the length of its posting list, rarest first.
-        let mut usable: Vec<(usize, bool, u64, Postings<'_>)> = Vec::new();
-        for name in &q.names {
-            let (singles, pairs) = name_keys(name);
-            for (single, keys, table, limit) in [
-                (true, singles, &self.singles, SINGLE_KEY_LIMIT),
-                (false, pairs, &self.pairs, PAIR_KEY_LIMIT),
-            ] {
-                for k in keys {
-                    if single && self.common_singles.contains(&k) {
-                        continue;
-                    }
-                    let postings = table.postings(k);
-                    let n = postings.len();
-                    if n > 0 && n <= limit {
-                        usable.push((n, single, k, postings));
-                    }
-                }
-            }
-        }
-        usable.sort_unstable_by_key(|&(n, single, k, _)| (n, single, k));
-        usable.dedup_by_key(|&mut (n, single, k, _)| (n, single, k));
+        let usable = self.usable_keys(q);
         // Rare keys are always read and their persons all scored. Commoner keys are read,
         // rarest first, up to GATHER_LIMIT postings; of their persons, those sharing the most
         // keys with the traveller are scored (a true match shares many: every pair of its
@@ -646,32 +625,44 @@ impl PersonIndex {
                 break;
             }
         }
-        // Slot and tag in one word: sorting sorts by slot (a slot always has the same tag).
-        // Each key's postings come sorted by slot, so `common` is a few sorted runs, which the
-        // stable sort finds and merges (several times faster here than the unstable sort).
-        common.sort();
-        let mut counted: Vec<(u32, u32, u32)> = Vec::new();
-        for st in common {
-            let (s, tag) = ((st >> 32) as u32, st as u32);
-            match counted.last_mut() {
-                Some((last, n, _)) if *last == s => *n += 1,
-                _ => counted.push((s, 1, tag)),
-            }
-        }
-        if counted.len() > CANDIDATE_BUDGET {
-            counted.select_nth_unstable_by(CANDIDATE_BUDGET, |a, b| b.1.cmp(&a.1));
-            counted.truncate(CANDIDATE_BUDGET);
-        }
         rare.extend(
-            counted
+            most_shared(common)
                 .into_iter()
-                .filter(|&(s, _, tag)| viable(s, tag))
-                .map(|(s, _, _)| s),
+                .filter(|&(s, tag)| viable(s, tag))
+                .map(|(s, _)| s),
         );
         rare.sort_unstable();
         rare.dedup();
         rare.retain(|&s| self.slots.meta(s).live);
         rare
+    }
+
+    /// Every key of the traveller's names worth reading, with its postings, rarest first:
+    /// single keys carried by at most [`SINGLE_KEY_LIMIT`] names, pair keys by at most
+    /// [`PAIR_KEY_LIMIT`].
+    fn usable_keys(&self, q: &PersonQuery) -> Vec<(usize, bool, u64, Postings<'_>)> {
+        let mut usable = Vec::new();
+        for name in &q.names {
+            let (singles, pairs) = name_keys(name);
+            for (single, keys, table, limit) in [
+                (true, singles, &self.singles, SINGLE_KEY_LIMIT),
+                (false, pairs, &self.pairs, PAIR_KEY_LIMIT),
+            ] {
+                for k in keys {
+                    if single && self.common_singles.contains(&k) {
+                        continue;
+                    }
+                    let postings = table.postings(k);
+                    let n = postings.len();
+                    if n > 0 && n <= limit {
+                        usable.push((n, single, k, postings));
+                    }
+                }
+            }
+        }
+        usable.sort_unstable_by_key(|&(n, single, k, _)| (n, single, k));
+        usable.dedup_by_key(|&mut (n, single, k, _)| (n, single, k));
+        usable
     }
 
     /// Persons holding the traveller's document number.
@@ -764,6 +755,28 @@ impl PersonIndex {
     pub(crate) fn key_entries(&self) -> usize {
         self.singles.len() + self.pairs.len() + self.identifiers.len()
     }
+}
+
+/// Of the postings gathered from common keys (slot and tag in one word), the
+/// [`CANDIDATE_BUDGET`] persons found under the most keys, as (slot, tag).
+fn most_shared(mut postings: Vec<u64>) -> Vec<(u32, u32)> {
+    // Sorting the words sorts by slot (a slot always has the same tag). Each key's postings
+    // come sorted by slot, so these are a few sorted runs, which the stable sort finds and
+    // merges (faster here than the unstable sort).
+    postings.sort();
+    let mut counted: Vec<(u32, u32, u32)> = Vec::new();
+    for st in postings {
+        let (s, tag) = ((st >> 32) as u32, st as u32);
+        match counted.last_mut() {
+            Some((last, n, _)) if *last == s => *n += 1,
+            _ => counted.push((s, 1, tag)),
+        }
+    }
+    if counted.len() > CANDIDATE_BUDGET {
+        counted.select_nth_unstable_by(CANDIDATE_BUDGET, |a, b| b.1.cmp(&a.1));
+        counted.truncate(CANDIDATE_BUDGET);
+    }
+    counted.into_iter().map(|(s, _, tag)| (s, tag)).collect()
 }
 
 fn empty_reason() -> PersonReason {
