@@ -605,9 +605,9 @@ impl PersonIndex {
         // Rare keys are always read and their persons all scored. Commoner keys are read,
         // rarest first, up to GATHER_LIMIT postings; of their persons, those sharing the most
         // keys with the traveller are scored (a true match shares many: every pair of its
-        // tokens), at most CANDIDATE_BUDGET of them. Persons ruled out by their facts are
-        // dropped after the budget is drawn, so that the budget picks the persons it always
-        // picked (dropping them before would hand the scorer more persons of common names).
+        // tokens), at most CANDIDATE_BUDGET of them. Persons ruled out by their facts (told
+        // by the postings' tags, no look-up) never enter the count: the budget goes to persons
+        // the scorer could accept, so a common name does not crowd out the true match.
         let mut rare = Vec::new();
         let mut common = Vec::new();
         let mut gathered = 0;
@@ -620,17 +620,16 @@ impl PersonIndex {
                 });
             } else if gathered + n <= GATHER_LIMIT {
                 gathered += n;
-                postings.for_each(|s, tag| common.push(u64::from(s) << 32 | u64::from(tag)));
+                postings.for_each(|s, tag| {
+                    if viable(s, tag) {
+                        common.push(u64::from(s) << 32 | u64::from(tag));
+                    }
+                });
             } else {
                 break;
             }
         }
-        rare.extend(
-            most_shared(common)
-                .into_iter()
-                .filter(|&(s, tag)| viable(s, tag))
-                .map(|(s, _)| s),
-        );
+        rare.extend(most_shared(common).into_iter().map(|(s, _)| s));
         rare.sort_unstable();
         rare.dedup();
         rare.retain(|&s| self.slots.meta(s).live);
