@@ -28,12 +28,7 @@ async fn sign_in(client: &mut Client, api_key: &str) -> (String, Value) {
     let reply = client
         .post("/session", &json!({ "api_key": api_key }))
         .await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     let set_cookie = reply.headers["set-cookie"].to_str().unwrap().to_string();
     let cookie = set_cookie.split(';').next().unwrap().to_string();
     (cookie, reply.json())
@@ -133,12 +128,7 @@ async fn changes_made_with_the_cookie_need_the_csrf_token() {
     let token = session["csrf_token"].as_str().unwrap().to_string();
     client.headers.push(("x-csrf-token", token));
     let screened = client.post("/v1/screen/document", &search).await;
-    assert_eq!(
-        screened.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&screened.body)
-    );
+    screened.assert_status(200);
     assert_eq!(screened.json()["hit"], false);
 
     // The roles are the key's: a border post's session may not write records.

@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use common::*;
-use portwatch_server::pki::{write_private, write_public, CertificateAuthority};
-use portwatch_server::{Limits, RunningServer, ServerConfig, ServerTlsFiles};
+use portwatch_server::{Limits, RunningServer};
 use portwatch_store::{PgStore, Store};
 
 /// A PostgreSQL server of this test's own, stopped and removed when dropped.
@@ -81,43 +80,8 @@ async fn serve(data: &Path, store: Arc<dyn Store>) -> RunningServer {
     for agency in agencies() {
         store.put_agency(&agency).unwrap();
     }
-    let ca = CertificateAuthority::init(data, 30).unwrap();
-    let certs = data.join("certs");
-    write_public(&certs.join("ca.crt"), ca.cert_pem().as_bytes()).unwrap();
-    for agency in agencies() {
-        let roles = agency.kind.allowed_roles().to_vec();
-        issue(&ca, &certs, agency.id.as_str(), &roles);
-    }
-    let server = ca
-        .issue_server(&["localhost".into()], &["127.0.0.1".parse().unwrap()], 30)
-        .unwrap();
-    write_public(&certs.join("server.crt"), server.cert_pem.as_bytes()).unwrap();
-    write_private(&certs.join("server.key"), server.key_pem.as_bytes()).unwrap();
-    let config = ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: Some(ServerTlsFiles {
-            cert: certs.join("server.crt"),
-            key: certs.join("server.key"),
-            client_ca: certs.join("ca.crt"),
-            revocation_list: portwatch_server::pki::revocation_path(data),
-        }),
-        limits: Limits::default(),
-        data: data.to_path_buf(),
-        clock: portwatch_server::Clock::real(),
-        console_listen: None,
-    };
-    portwatch_server::start(store, config).await.unwrap()
-}
-
-async fn client(data: &Path, server: &RunningServer, agency: &str) -> Client {
-    let certs = data.join("certs");
-    let config = portwatch_server::tls::client_config(
-        &certs.join("ca.crt"),
-        &certs.join(format!("{agency}.crt")),
-        &certs.join(format!("{agency}.key")),
-    )
-    .unwrap();
-    Client::connect(server.local_addr, config).await.unwrap()
+    write_certificates(data);
+    start_server(store, data, Limits::default()).await
 }
 
 fn screen_body(number: &str) -> serde_json::Value {
@@ -137,8 +101,9 @@ async fn while_the_database_is_down_the_api_answers_503_and_recovers_by_itself()
     let database = OwnDatabase::start(dir.path());
     let store: Arc<dyn Store> = Arc::new(PgStore::connect(&database.url).unwrap());
     let server = serve(dir.path(), store).await;
-    let mut rabat = client(dir.path(), &server, RABAT).await;
-    let mut post = client(dir.path(), &server, TANGER).await;
+    let certs = dir.path().join("certs");
+    let mut rabat = client_of(&server, &certs, RABAT).await;
+    let mut post = client_of(&server, &certs, TANGER).await;
     let started = Instant::now();
     while post.get("/readyz").await.status != 200 {
         assert!(started.elapsed() < Duration::from_secs(30), "never ready");
@@ -193,12 +158,7 @@ async fn while_the_database_is_down_the_api_answers_503_and_recovers_by_itself()
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     assert_eq!(
         reply.json()["hit"],
         true,

@@ -4,7 +4,6 @@ mod common;
 
 use std::time::Duration;
 
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
@@ -32,28 +31,6 @@ fn hit(record: &Value, agency: &str, action: Action, at: OffsetDateTime) -> Hit 
         deadline: at + action.follow_up_deadline(),
         instructions: None,
         action_taken: None,
-    }
-}
-
-/// Reads SSE frames until one named `hit` arrives, or `wait` passes.
-async fn next_hit_event(body: &mut hyper::body::Incoming, wait: Duration) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + wait;
-    let mut text = String::new();
-    loop {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .ok()??
-            .ok()?;
-        if let Ok(data) = frame.into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
-        }
-        while let Some(end) = text.find("\n\n") {
-            let event: String = text.drain(..end + 2).collect();
-            if event.lines().any(|l| l == "event: hit") {
-                let data = event.lines().find_map(|l| l.strip_prefix("data: "))?;
-                return serde_json::from_str(data).ok();
-            }
-        }
     }
 }
 
@@ -154,12 +131,7 @@ async fn each_party_sees_what_it_may_and_the_owner_follows_up() {
             &json!({"decision": "confirmed", "instructions": "detain; call NCB Rabat"}),
         )
         .await;
-    assert_eq!(
-        answered.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answered.body)
-    );
+    answered.assert_status(200);
     assert_eq!(answered.json()["hit"]["state"], "confirmed");
     rabat
         .post(&path, &json!({"decision": "rejected"}))

@@ -26,12 +26,7 @@ async fn the_icao_specimen_passport_reads_with_every_check_passing() {
     let net = network().await;
     let mut post = net.client(TANGER).await;
     let reply = post.post("/v1/ident/mrz", &json!({"lines": TD3})).await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     let a = reply.json();
     assert_eq!(a["format"], "TD3");
     assert_eq!(a["valid"], true, "{a}");
@@ -89,12 +84,7 @@ async fn a_misread_character_names_the_failing_checks_and_the_repair() {
     let reply = partner
         .post("/v1/ident/mrz", &json!({"lines": misread}))
         .await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     let a = reply.json();
     assert_eq!(a["valid"], false);
     assert_eq!(a["document_number"], "L8989O2C3");

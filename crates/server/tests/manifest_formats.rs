@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
 use common::*;
@@ -14,16 +12,6 @@ const PAXLST: &str =
     include_str!("../../formats/tests/fixtures/manifests/ferry_algeciras_tanger_med.paxlst");
 const CSV: &str =
     include_str!("../../formats/tests/fixtures/manifests/ferry_algeciras_tanger_med.csv");
-
-async fn ready(client: &mut Client) {
-    for _ in 0..200 {
-        if client.get("/readyz").await.status == 200 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the server never became ready");
-}
 
 /// NCB Rabat lists Karim Benali (the ferry's fifth passenger) and a revoked Moroccan visa (the
 /// fourth passenger's second document).
@@ -46,12 +34,7 @@ async fn listed() -> (Network, Client) {
 }
 
 fn lines(reply: &Reply) -> Vec<Value> {
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     assert_eq!(reply.content_type, "application/x-ndjson");
     String::from_utf8_lossy(&reply.body)
         .lines()

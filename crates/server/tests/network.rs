@@ -118,12 +118,7 @@ async fn only_owners_write_their_records() {
     let created = rabat
         .post("/v1/records", &document(RABAT, "AB1234567", "all"))
         .await;
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    created.assert_status(201);
     let record = created.json();
     let id = record["id"].as_str().unwrap().to_string();
     assert_eq!(record["version"], 1);
@@ -162,12 +157,7 @@ async fn only_owners_write_their_records() {
             &document(RABAT, "AB1234567", "owner_only"),
         )
         .await;
-    assert_eq!(
-        updated.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&updated.body)
-    );
+    updated.assert_status(200);
     assert_eq!(updated.json()["version"], 2);
     let cancelled = rabat
         .post(&format!("/v1/records/{id}/cancel"), &json!({}))
@@ -279,12 +269,7 @@ async fn api_keys_are_bound_to_an_agency_and_revocable() {
             &json!({"name": "console Tanger", "agency": TANGER, "roles": ["screener"]}),
         )
         .await;
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    created.assert_status(201);
     let key = created.json();
     let token = key["key"].as_str().unwrap().to_string();
     // The stored file never holds the key.

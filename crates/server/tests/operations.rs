@@ -28,12 +28,7 @@ fn operation() -> Value {
 async fn planned(net: &Network) -> Value {
     let mut gs = net.client(GS).await;
     let reply = gs.post("/v1/operations", &operation()).await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     reply.json()
 }
 
@@ -215,12 +210,7 @@ async fn leads_open_from_confirmed_hits_and_show_in_the_report() {
     assert_eq!(p["field"], "outcomes[0]");
 
     let reply = rabat.post("/v1/investigations", &lead).await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     let opened = reply.json();
     let id = opened["id"].as_str().unwrap();
     let progress =

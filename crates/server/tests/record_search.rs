@@ -18,12 +18,7 @@ fn vehicle(owner: &str, vin: &str, plate: &str) -> Value {
 
 async fn create(client: &mut Client, body: &Value) -> String {
     let reply = client.post("/v1/records", body).await;
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(201);
     reply.json()["id"].as_str().unwrap().to_string()
 }
 
@@ -48,7 +43,7 @@ async fn an_ncb_finds_its_own_records_by_name_number_vin_or_plate() {
     let theirs = create(&mut madrid, &person(MADRID, "M-1", "Karim Benali")).await;
 
     let page = rabat.get("/v1/records?q=benali").await;
-    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    page.assert_status(200);
     let page = page.json();
     assert_eq!(ids(&page), vec![benali.clone()]);
     assert_eq!(page["items"][0]["owner"], RABAT);

@@ -7,44 +7,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 
 use common::*;
 use portwatch_server::Limits;
-
-/// Waits until the engine is loaded.
-async fn ready(client: &mut Client) {
-    for _ in 0..200 {
-        if client.get("/readyz").await.status == 200 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the server never became ready");
-}
-
-/// Reads SSE frames until one named `hit` arrives, or `wait` passes.
-async fn next_hit_event(body: &mut hyper::body::Incoming, wait: Duration) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + wait;
-    let mut text = String::new();
-    loop {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .ok()??
-            .ok()?;
-        if let Ok(data) = frame.into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
-        }
-        while let Some(end) = text.find("\n\n") {
-            let event: String = text.drain(..end + 2).collect();
-            if event.lines().any(|l| l == "event: hit") {
-                let data = event.lines().find_map(|l| l.strip_prefix("data: "))?;
-                return serde_json::from_str(data).ok();
-            }
-        }
-    }
-}
 
 fn vehicle(owner: &str, vin: &str) -> Value {
     json!({"owner": owner, "visibility": "all",
@@ -64,12 +30,7 @@ async fn an_owner_only_hit_tells_the_searcher_only_to_contact_the_owner() {
 
     let query = json!({"number": "OO 7654321", "issuing_state": "mar"});
     let answer = tanger.post("/v1/screen/document", &query).await;
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(200);
     let answer = answer.json();
     assert_eq!(answer["hit"], true);
     let hit = &answer["hits"][0];

@@ -13,14 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 
 use common::*;
-use portwatch_model::Role;
-use portwatch_server::pki::{write_private, write_public, CertificateAuthority};
-use portwatch_server::tls::client_config;
-use portwatch_server::{Limits, RunningServer, ServerConfig, ServerTlsFiles};
+use portwatch_server::{Limits, RunningServer};
 use portwatch_store::{PgStore, Store};
 
 /// Drops the test's schema when the test ends, passed or not.
@@ -41,62 +37,6 @@ impl Drop for DropSchema {
             ])
             .status();
     }
-}
-
-/// Writes the network's CA, an agency certificate for every test agency and a server
-/// certificate into `data/certs`.
-fn write_certificates(data: &std::path::Path) -> std::path::PathBuf {
-    let ca = CertificateAuthority::init(data, 30).unwrap();
-    let certs = data.join("certs");
-    write_public(&certs.join("ca.crt"), ca.cert_pem().as_bytes()).unwrap();
-    for agency in agencies() {
-        let roles: Vec<Role> = agency.kind.allowed_roles().to_vec();
-        issue(&ca, &certs, agency.id.as_str(), &roles);
-    }
-    let server = ca
-        .issue_server(&["localhost".into()], &["127.0.0.1".parse().unwrap()], 30)
-        .unwrap();
-    write_public(&certs.join("server.crt"), server.cert_pem.as_bytes()).unwrap();
-    write_private(&certs.join("server.key"), server.key_pem.as_bytes()).unwrap();
-    certs
-}
-
-async fn node(store: Arc<dyn Store>, data: &std::path::Path) -> RunningServer {
-    let certs = data.join("certs");
-    let config = ServerConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: Some(ServerTlsFiles {
-            cert: certs.join("server.crt"),
-            key: certs.join("server.key"),
-            client_ca: certs.join("ca.crt"),
-            revocation_list: portwatch_server::pki::revocation_path(data),
-        }),
-        limits: Limits::default(),
-        data: data.to_path_buf(),
-        clock: portwatch_server::Clock::real(),
-        console_listen: None,
-    };
-    portwatch_server::start(store, config).await.unwrap()
-}
-
-async fn client_of(server: &RunningServer, certs: &std::path::Path, agency: &str) -> Client {
-    let config = client_config(
-        &certs.join("ca.crt"),
-        &certs.join(format!("{agency}.crt")),
-        &certs.join(format!("{agency}.key")),
-    )
-    .unwrap();
-    Client::connect(server.local_addr, config).await.unwrap()
-}
-
-async fn ready(client: &mut Client) {
-    for _ in 0..500 {
-        if client.get("/readyz").await.status == 200 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the node never became ready");
 }
 
 /// The test database's URL, or `None` (and a line saying the test is skipped).
@@ -138,7 +78,7 @@ impl TwoNodes {
         }
         let dir = tempfile::tempdir().unwrap();
         write_certificates(dir.path());
-        let a = node(store_a.clone(), dir.path()).await;
+        let a = start_server(store_a.clone(), dir.path(), Limits::default()).await;
         let b = node_on_own_store(&url, &schema, dir.path()).await;
         Some(TwoNodes {
             url,
@@ -166,19 +106,14 @@ impl TwoNodes {
 /// Starts a node over a store of its own (another process would have its own pool).
 async fn node_on_own_store(url: &str, schema: &str, data: &Path) -> RunningServer {
     let store: Arc<dyn Store> = Arc::new(PgStore::connect_in_schema(url, schema).unwrap());
-    node(store, data).await
+    start_server(store, data, Limits::default()).await
 }
 
 /// Screens passport `number` (issued by Morocco).
 async fn screen(client: &mut Client, number: &str) -> Value {
     let query = json!({"number": number, "issuing_state": "MAR"});
     let answer = client.post("/v1/screen/document", &query).await;
-    assert_eq!(
-        answer.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
+    answer.assert_status(200);
     answer.json()
 }
 
@@ -208,28 +143,6 @@ async fn time_until_screened(client: &mut Client, number: &str) -> Duration {
             "{number} was never screened: {answer}"
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-/// Reads SSE frames until one named `hit` arrives, or `wait` passes.
-async fn next_hit_event(body: &mut hyper::body::Incoming, wait: Duration) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + wait;
-    let mut text = String::new();
-    loop {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .ok()??
-            .ok()?;
-        if let Ok(data) = frame.into_data() {
-            text.push_str(&String::from_utf8_lossy(&data));
-        }
-        while let Some(end) = text.find("\n\n") {
-            let event: String = text.drain(..end + 2).collect();
-            if event.lines().any(|l| l == "event: hit") {
-                let data = event.lines().find_map(|l| l.strip_prefix("data: "))?;
-                return serde_json::from_str(data).ok();
-            }
-        }
     }
 }
 
@@ -333,12 +246,7 @@ async fn a_hit_made_on_node_a_reaches_a_subscriber_on_node_b_and_its_follow_up_c
             &json!({"decision": "rejected"}),
         )
         .await;
-    assert_eq!(
-        answered.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&answered.body)
-    );
+    answered.assert_status(200);
     for (node, stream) in [("A", &mut owner_a), ("B", &mut owner_b)] {
         let event = next_hit_event(stream.body_mut(), Duration::from_secs(5))
             .await
@@ -381,12 +289,7 @@ async fn a_restarted_node_catches_up_from_where_it_was() {
             &json!({}),
         )
         .await;
-    assert_eq!(
-        cancel.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&cancel.body)
-    );
+    cancel.assert_status(200);
     write_document(&mut rabat_on_a, RABAT, "RR0000003").await;
 
     // Node B comes back: it screens what was written while it was down, no longer the

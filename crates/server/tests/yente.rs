@@ -5,22 +5,10 @@
 
 mod common;
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 
 use common::*;
 use portwatch_store::Store;
-
-async fn ready(client: &mut Client) {
-    for _ in 0..200 {
-        if client.get("/readyz").await.status == 200 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the server never became ready");
-}
 
 /// yente's documented example: a person and a company in one batch.
 fn documented_request() -> Value {
@@ -64,12 +52,7 @@ async fn listed() -> (Network, Client) {
                 "flags": ["foreign_terrorist_fighter"]}}),
         )
         .await;
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
+    created.assert_status(201);
     let mut madrid = net.client(MADRID).await;
     let secret = madrid
         .post(
@@ -89,12 +72,7 @@ async fn listed() -> (Network, Client) {
 async fn the_documented_request_gets_yentes_response_shape() {
     let (_net, mut tanger) = listed().await;
     let reply = tanger.post("/match/default", &documented_request()).await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     assert_eq!(reply.content_type, "application/json");
     let body = reply.json();
     // EntityMatchResponse: responses (by the caller's keys) and limit.
@@ -307,12 +285,7 @@ async fn yentes_api_key_header_is_accepted_and_partners_are_refused() {
         .headers
         .push(("authorization", format!("ApiKey {key}")));
     let reply = frontex.post("/match/default", &documented_request()).await;
-    assert_eq!(
-        reply.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.assert_status(200);
     frontex.headers = vec![("authorization", "ApiKey pwk_unknown_key".to_string())];
     frontex
         .post("/match/default", &documented_request())

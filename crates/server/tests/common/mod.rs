@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -59,16 +60,7 @@ impl Network {
 
     /// A client presenting `agency`'s certificate.
     pub async fn client(&self, agency: &str) -> Client {
-        let certs = self.certs();
-        let config = client_config(
-            &certs.join("ca.crt"),
-            &certs.join(format!("{agency}.crt")),
-            &certs.join(format!("{agency}.key")),
-        )
-        .unwrap();
-        Client::connect(self.server.local_addr, config)
-            .await
-            .unwrap()
+        client_of(&self.server, &self.certs(), agency).await
     }
 }
 
@@ -80,12 +72,23 @@ pub async fn network() -> Network {
 /// Starts a network with `limits`.
 pub async fn network_with(limits: Limits) -> Network {
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().to_path_buf();
-    let store = Arc::new(SqliteStore::create(&data).unwrap());
+    let store = Arc::new(SqliteStore::create(dir.path()).unwrap());
     for agency in agencies() {
         store.put_agency(&agency).unwrap();
     }
-    let ca = CertificateAuthority::init(&data, 30).unwrap();
+    write_certificates(dir.path());
+    let running = start_server(store.clone(), dir.path(), limits).await;
+    Network {
+        dir,
+        store,
+        server: running,
+    }
+}
+
+/// Writes the network's CA, a certificate for every test agency (with all the roles its kind
+/// allows) and a server certificate for 127.0.0.1 into `data/certs`; returns that folder.
+pub fn write_certificates(data: &Path) -> PathBuf {
+    let ca = CertificateAuthority::init(data, 30).unwrap();
     let certs = data.join("certs");
     write_public(&certs.join("ca.crt"), ca.cert_pem().as_bytes()).unwrap();
     for agency in agencies() {
@@ -97,26 +100,70 @@ pub async fn network_with(limits: Limits) -> Network {
         .unwrap();
     write_public(&certs.join("server.crt"), server.cert_pem.as_bytes()).unwrap();
     write_private(&certs.join("server.key"), server.key_pem.as_bytes()).unwrap();
+    certs
+}
+
+/// Starts the real server over `store` on 127.0.0.1 (a free port), with mutual TLS from the
+/// certificates [`write_certificates`] put in `data/certs`.
+pub async fn start_server(store: Arc<dyn Store>, data: &Path, limits: Limits) -> RunningServer {
+    let certs = data.join("certs");
     let config = ServerConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         tls: Some(ServerTlsFiles {
             cert: certs.join("server.crt"),
             key: certs.join("server.key"),
             client_ca: certs.join("ca.crt"),
-            revocation_list: portwatch_server::pki::revocation_path(&data),
+            revocation_list: portwatch_server::pki::revocation_path(data),
         }),
         limits,
-        data,
+        data: data.to_path_buf(),
         clock: portwatch_server::Clock::real(),
         console_listen: None,
     };
-    let running = portwatch_server::start(store.clone(), config)
-        .await
-        .unwrap();
-    Network {
-        dir,
-        store,
-        server: running,
+    portwatch_server::start(store, config).await.unwrap()
+}
+
+/// A client of `server` presenting `agency`'s certificate from `certs`.
+pub async fn client_of(server: &RunningServer, certs: &Path, agency: &str) -> Client {
+    let config = client_config(
+        &certs.join("ca.crt"),
+        &certs.join(format!("{agency}.crt")),
+        &certs.join(format!("{agency}.key")),
+    )
+    .unwrap();
+    Client::connect(server.local_addr, config).await.unwrap()
+}
+
+/// Waits until the server has loaded its engine (`/readyz` answers 200), at most 5 s.
+pub async fn ready(client: &mut Client) {
+    for _ in 0..500 {
+        if client.get("/readyz").await.status == 200 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the server never became ready");
+}
+
+/// Reads SSE frames until one named `hit` arrives, or `wait` passes.
+pub async fn next_hit_event(body: &mut hyper::body::Incoming, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut text = String::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .ok()??
+            .ok()?;
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        while let Some(end) = text.find("\n\n") {
+            let event: String = text.drain(..end + 2).collect();
+            if event.lines().any(|l| l == "event: hit") {
+                let data = event.lines().find_map(|l| l.strip_prefix("data: "))?;
+                return serde_json::from_str(data).ok();
+            }
+        }
     }
 }
 
@@ -152,14 +199,20 @@ impl Reply {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
-    /// Asserts a problem document with `status` and returns it.
-    pub fn problem(&self, status: u16) -> Value {
+    /// Asserts the status is `status`, showing the body if not; returns the reply.
+    pub fn assert_status(&self, status: u16) -> &Reply {
         assert_eq!(
             self.status.as_u16(),
             status,
             "{}",
             String::from_utf8_lossy(&self.body)
         );
+        self
+    }
+
+    /// Asserts a problem document with `status` and returns it.
+    pub fn problem(&self, status: u16) -> Value {
+        self.assert_status(status);
         assert_eq!(self.content_type, "application/problem+json");
         let p = self.json();
         assert_eq!(p["status"], status);
