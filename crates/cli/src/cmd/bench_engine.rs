@@ -8,11 +8,16 @@
 //! * **Document checks** on one core, beside a `HashMap<String, u32>` of the same keys (the
 //!   obvious implementation, built on a sample because it would not fit at scale).
 //! * **Traveller screening** latency (p50, p99) over planted and clean travellers, beside a
-//!   full scan by the same scorer on a sample of the same queries.
+//!   full scan by the same scorer on a sample of the same queries, and (with `--rapidfuzz`)
+//!   beside what a user would script instead: `scripts/bench_rapidfuzz.py`, a Python
+//!   `rapidfuzz.process.extract` scan over every name of every person, run in a venv.
 //! * **Quality**: recall on the planted variants, false-positive rate on clean queries at the
 //!   default threshold, and candidate generation's recall against the full scan.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use portwatch_engine::{Engine, Match, Policy, Subject, Traveller, TravellerRequest};
@@ -46,6 +51,25 @@ pub struct EngineBench {
     /// Document checks timed.
     #[arg(long, default_value_t = 2_000_000)]
     document_checks: usize,
+    /// Also time a Python `rapidfuzz.process.extract` scan over the same names (needs
+    /// python3 with venv and PyPI access; the other figures are printed if it cannot run).
+    #[arg(long)]
+    rapidfuzz: bool,
+    /// Travellers screened by the rapidfuzz scan (each scans every person name).
+    #[arg(long, default_value_t = 30)]
+    rapidfuzz_sample: usize,
+}
+
+/// The script of the `--rapidfuzz` baseline, carried in the binary so the bench runs from any
+/// directory.
+const RAPIDFUZZ_SCRIPT: &str = include_str!("../../../../scripts/bench_rapidfuzz.py");
+/// The rapidfuzz release installed in the venv, pinned so runs compare alike.
+const RAPIDFUZZ_VERSION: &str = "3.14.6";
+
+/// The indexed screening latency the baselines are compared with.
+struct Latency {
+    p50: Duration,
+    mean: Duration,
 }
 
 pub fn run(args: EngineBench) -> anyhow::Result<()> {
@@ -83,7 +107,10 @@ pub fn run(args: EngineBench) -> anyhow::Result<()> {
         world.planted_queries(args.planted).collect(),
         world.clean_queries(args.clean).collect(),
     );
-    bench_travellers(&engine, &planted, &clean, &args, today);
+    let latency = bench_travellers(&engine, &planted, &clean, &args, today);
+    if let (true, Some(latency)) = (args.rapidfuzz, &latency) {
+        bench_rapidfuzz(&world, &planted, &clean, &args, latency);
+    }
     report_quality(&engine, &planted, &clean, today);
     Ok(())
 }
@@ -239,14 +266,14 @@ fn bench_travellers(
     clean: &[Query],
     args: &EngineBench,
     today: time::Date,
-) {
+) -> Option<Latency> {
     let travellers: Vec<Traveller> = planted
         .iter()
         .chain(clean)
         .filter_map(traveller_of)
         .collect();
     if travellers.is_empty() || args.persons == 0 {
-        return;
+        return None;
     }
     let mut latencies: Vec<Duration> = travellers
         .iter()
@@ -271,11 +298,7 @@ fn bench_travellers(
     let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];
     let mean_indexed = latencies.iter().sum::<Duration>().as_secs_f64() / latencies.len() as f64;
 
-    let sample: Vec<&Traveller> = travellers
-        .iter()
-        .step_by((travellers.len() / args.scan_sample.max(1)).max(1))
-        .take(args.scan_sample)
-        .collect();
+    let sample = spread_sample(&travellers, args.scan_sample);
     let (mut lost, mut scan_found) = (0usize, 0usize);
     let started = Instant::now();
     let mut scan_results = Vec::new();
@@ -311,6 +334,195 @@ fn bench_travellers(
         scan_found - lost,
         scan_found
     );
+    Some(Latency {
+        p50: pct(0.5),
+        mean: Duration::from_secs_f64(mean_indexed),
+    })
+}
+
+/// Up to `n` travellers spread evenly over planted and clean ones.
+fn spread_sample(travellers: &[Traveller], n: usize) -> Vec<&Traveller> {
+    travellers
+        .iter()
+        .step_by((travellers.len() / n.max(1)).max(1))
+        .take(n)
+        .collect()
+}
+
+/// Prints the rapidfuzz row, or why it could not be measured; never fails the bench.
+fn bench_rapidfuzz(
+    world: &World,
+    planted: &[Query],
+    clean: &[Query],
+    args: &EngineBench,
+    engine: &Latency,
+) {
+    let travellers: Vec<Traveller> = planted
+        .iter()
+        .chain(clean)
+        .filter_map(traveller_of)
+        .collect();
+    let sample = spread_sample(&travellers, args.rapidfuzz_sample);
+    match run_rapidfuzz(world, &sample) {
+        Ok(r) => println!(
+            "baseline rapidfuzz {RAPIDFUZZ_VERSION} process.extract scan ({}, cutoff {}, \
+             limit {}) over the {} names of the {} persons ({} travellers, every name of \
+             each): p50 {} mean {}; speed-up x{:.0} at p50 (engine {}), x{:.0} at the mean \
+             (engine {}); {:.1} names returned per traveller",
+            r.scorer,
+            r.cutoff,
+            r.limit,
+            r.names,
+            args.persons,
+            r.travellers,
+            micros(r.p50),
+            micros(r.mean),
+            r.p50.as_secs_f64() / engine.p50.as_secs_f64(),
+            micros(engine.p50),
+            r.mean.as_secs_f64() / engine.mean.as_secs_f64(),
+            micros(engine.mean),
+            r.mean_returned
+        ),
+        Err(e) => println!("baseline rapidfuzz: not measured: {e:#}"),
+    }
+}
+
+/// What `scripts/bench_rapidfuzz.py` reports.
+struct RapidfuzzTimes {
+    names: u64,
+    travellers: u64,
+    scorer: String,
+    cutoff: f64,
+    limit: u64,
+    p50: Duration,
+    mean: Duration,
+    mean_returned: f64,
+}
+
+/// Writes every person name and the sampled travellers to a temporary folder and runs the
+/// script on them with the venv's Python.
+fn run_rapidfuzz(world: &World, sample: &[&Traveller]) -> anyhow::Result<RapidfuzzTimes> {
+    use anyhow::Context;
+    let python = rapidfuzz_python()?;
+    let dir = tempfile::Builder::new()
+        .prefix("portwatch-bench-rapidfuzz-")
+        .tempdir()
+        .context("rapidfuzz: creating the temporary folder")?;
+    let (names, queries, script) = (
+        dir.path().join("names.txt"),
+        dir.path().join("queries.tsv"),
+        dir.path().join("bench_rapidfuzz.py"),
+    );
+    write_person_names(world, &names)?;
+    let lines: Vec<String> = sample
+        .iter()
+        .map(|t| {
+            t.names
+                .iter()
+                .map(|n| one_line(n))
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect();
+    std::fs::write(&queries, lines.join("\n") + "\n")
+        .with_context(|| format!("rapidfuzz: writing {}", queries.display()))?;
+    std::fs::write(&script, RAPIDFUZZ_SCRIPT)
+        .with_context(|| format!("rapidfuzz: writing {}", script.display()))?;
+    let out = run_command(Command::new(&python).arg(&script).arg(&names).arg(&queries))?;
+    let line = out.lines().last().unwrap_or_default();
+    parse_rapidfuzz(line).with_context(|| format!("rapidfuzz: unexpected output {line:?}"))
+}
+
+fn parse_rapidfuzz(line: &str) -> anyhow::Result<RapidfuzzTimes> {
+    let v: serde_json::Value = serde_json::from_str(line)?;
+    let num = |field: &str| {
+        v[field]
+            .as_f64()
+            .ok_or_else(|| anyhow::anyhow!("field {field} is not a number"))
+    };
+    Ok(RapidfuzzTimes {
+        names: num("names")? as u64,
+        travellers: num("travellers")? as u64,
+        scorer: v["scorer"].as_str().unwrap_or("?").to_string(),
+        cutoff: num("cutoff")?,
+        limit: num("limit")? as u64,
+        p50: Duration::from_secs_f64(num("p50_s")?.max(0.0)),
+        mean: Duration::from_secs_f64(num("mean_s")?.max(0.0)),
+        mean_returned: num("mean_returned")?,
+    })
+}
+
+/// Every name and alias of every person, one per line: the choices a user's script would scan.
+fn write_person_names(world: &World, path: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let context = || format!("rapidfuzz: writing {}", path.display());
+    let file = std::fs::File::create(path).with_context(context)?;
+    let mut out = std::io::BufWriter::new(file);
+    for i in 0..world.config.persons {
+        if let RecordBody::Person(p) = world.person(i).content.body {
+            for name in &p.names {
+                writeln!(out, "{}", one_line(&name.full)).with_context(context)?;
+            }
+        }
+    }
+    out.flush().with_context(context)
+}
+
+/// A name made safe for a line-and-tab file.
+fn one_line(name: &str) -> String {
+    name.replace(['\n', '\r', '\t'], " ")
+}
+
+/// The Python of a venv in the system temp folder holding the pinned rapidfuzz, created (or
+/// repaired) on first use and reused by later runs.
+fn rapidfuzz_python() -> anyhow::Result<PathBuf> {
+    let venv = std::env::temp_dir().join("portwatch-bench-rapidfuzz-venv");
+    let python = venv.join("bin").join("python");
+    let check =
+        format!("import sys, rapidfuzz; sys.exit(rapidfuzz.__version__ != '{RAPIDFUZZ_VERSION}')");
+    let ready = |python: &Path| {
+        Command::new(python)
+            .args(["-c", &check])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ready(&python) {
+        return Ok(python);
+    }
+    run_command(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    run_command(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+        &format!("rapidfuzz=={RAPIDFUZZ_VERSION}"),
+    ]))?;
+    anyhow::ensure!(
+        ready(&python),
+        "rapidfuzz {RAPIDFUZZ_VERSION} is not importable in {} after pip install",
+        venv.display()
+    );
+    Ok(python)
+}
+
+/// Runs a command, returning its standard output, or an error naming the command and the end
+/// of its standard error.
+fn run_command(command: &mut Command) -> anyhow::Result<String> {
+    let shown = format!("{command:?}");
+    let out = command
+        .output()
+        .map_err(|e| anyhow::anyhow!("{shown} could not start: {e}"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
+        anyhow::bail!(
+            "{shown} failed ({}): {}",
+            out.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn matches_of(engine: &Engine, query: &Query, today: time::Date) -> Vec<Match> {
