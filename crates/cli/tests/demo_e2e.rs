@@ -1,23 +1,17 @@
 //! `portwatch demo` end to end: the real binary replays Neptune II at a tiny scale over mutual
 //! TLS, and what it reports must equal what it sent, what it planted and what the store holds.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 use portwatch_model::{AuditAction, FollowUpState};
 use portwatch_store::{HitFilter, SqliteStore, Store};
 use serde_json::Value;
 
-const SEARCHES: u64 = 3_000;
+use common::portwatch;
 
-fn portwatch(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("the portwatch binary runs")
-}
+const SEARCHES: u64 = 3_000;
 
 fn run_demo(data: &Path, summary: &Path) -> std::process::Output {
     portwatch(

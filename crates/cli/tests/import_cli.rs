@@ -1,28 +1,21 @@
 //! `portwatch init`, `import`, `export` and `stats` run as a user runs them: the real binary on
 //! a temporary data directory, checked by its output, its exit status and the store it leaves.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use portwatch_model::{AgencyId, Database, RecordStatus};
 use portwatch_store::{SqliteStore, Store, StoreStats};
 use time::OffsetDateTime;
 
+use common::portwatch;
+
 fn fixture(name: &str) -> PathBuf {
     [env!("CARGO_MANIFEST_DIR"), "tests/fixtures", name]
         .iter()
         .collect()
-}
-
-/// Runs `portwatch --data DATA ARGS…` with no terminal attached.
-fn portwatch(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("PORTWATCH_DATA")
-        .output()
-        .expect("run portwatch")
 }
 
 fn stdout(out: &Output) -> String {

@@ -2,10 +2,13 @@
 //! (when `shared/data` is present) and the small hand-made lists of the formats crate, good and
 //! bad.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::PathBuf;
 
 use portwatch_store::SqliteStore;
+
+use common::portwatch;
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,15 +35,6 @@ fn store() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     SqliteStore::create(dir.path()).unwrap();
     dir
-}
-
-fn portwatch(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

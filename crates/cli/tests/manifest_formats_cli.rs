@@ -2,13 +2,14 @@
 //! Algeciras → Tanger Med as a CSV manifest and as a PAXLST interchange, screened in-process
 //! against a store that lists one of its passengers.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use portwatch_model::{Agency, RecordContent};
-use portwatch_store::{SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
 use serde_json::Value;
-use time::OffsetDateTime;
+
+use common::{portwatch, store_with, success};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -16,26 +17,8 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn portwatch(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("PORTWATCH_DATA")
-        .env_remove("PORTWATCH_AGENCY")
-        .env_remove("PORTWATCH_STORE")
-        .output()
-        .expect("run portwatch")
-}
-
 fn lines(out: &Output) -> Vec<Value> {
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+    success(out)
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
@@ -44,34 +27,23 @@ fn lines(out: &Output) -> Vec<Value> {
 /// NCB Rabat lists Karim Benali (red notice) and a revoked Moroccan visa; the Tanger Med border
 /// post screens.
 fn prepared_store() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::create(dir.path()).unwrap();
-    for a in [
-        serde_json::json!({"id": "ncb-mar", "name": "NCB Rabat", "kind": "ncb", "country": "MAR"}),
-        serde_json::json!({"id": "bp-tanger-med", "name": "Tanger Med", "kind": "border_post",
+    store_with(
+        &[
+            serde_json::json!({"id": "ncb-mar", "name": "NCB Rabat", "kind": "ncb", "country": "MAR"}),
+            serde_json::json!({"id": "bp-tanger-med", "name": "Tanger Med", "kind": "border_post",
                            "country": "MAR", "parent": "ncb-mar"}),
-    ] {
-        store
-            .put_agency(&serde_json::from_value::<Agency>(a).unwrap())
-            .unwrap();
-    }
-    let records: Vec<RecordContent> = [
-        serde_json::json!({"owner": "ncb-mar", "visibility": "all", "source_id": "A-42/2019",
+        ],
+        &[
+            serde_json::json!({"owner": "ncb-mar", "visibility": "all", "source_id": "A-42/2019",
             "person": {"owner_ref": "P-2019-0042",
                 "names": [{"full": "Karim BENALI", "kind": "primary"}],
                 "birth_dates": ["1979-04-12"], "nationalities": ["MAR"], "sex": "M",
                 "notices": [{"kind": "red"}]}}),
-        serde_json::json!({"owner": "ncb-mar", "visibility": "all",
+            serde_json::json!({"owner": "ncb-mar", "visibility": "all",
             "document": {"number": "VM1234567", "issuing_state": "MAR", "type": "visa",
                          "status": "revoked"}}),
-    ]
-    .into_iter()
-    .map(|v| serde_json::from_value(v).unwrap())
-    .collect();
-    store
-        .put_records(&records, OffsetDateTime::now_utc())
-        .unwrap();
-    dir
+        ],
+    )
 }
 
 fn screen(dir: &Path, extra: &[&str]) -> Output {

@@ -1,26 +1,10 @@
 //! `portwatch operation plan|list` and `portwatch report` on a store planned by hand.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn portwatch(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("the portwatch binary runs")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{portwatch, success};
 
 const OPERATION: &str = r#"{
   "code": "TRITON-I", "name": "Triton I",
@@ -31,7 +15,7 @@ const OPERATION: &str = r#"{
 }"#;
 
 fn network(data: &Path) {
-    ok(portwatch(data, &["init"]));
+    success(&portwatch(data, &["init"]));
     for args in [
         &[
             "--id",
@@ -66,7 +50,7 @@ fn network(data: &Path) {
     ] {
         let mut all = vec!["ca", "agency"];
         all.extend_from_slice(args);
-        ok(portwatch(data, &all));
+        success(&portwatch(data, &all));
     }
 }
 
@@ -77,30 +61,33 @@ fn an_operation_is_planned_listed_replanned_and_reported() {
     network(&data);
     let file = dir.path().join("op.json");
     std::fs::write(&file, OPERATION).unwrap();
-    let out = ok(portwatch(
+    let out = success(&portwatch(
         &data,
         &["operation", "plan", file.to_str().unwrap()],
     ));
     assert!(out.contains("planned operation TRITON-I"), "{out}");
     // Planned again under the same code: replaced, not duplicated.
     std::fs::write(&file, OPERATION.replace("Triton I\"", "Triton One\"")).unwrap();
-    ok(portwatch(
+    success(&portwatch(
         &data,
         &["operation", "plan", file.to_str().unwrap()],
     ));
-    let list: serde_json::Value =
-        serde_json::from_str(&ok(portwatch(&data, &["operation", "list", "--json"]))).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&success(&portwatch(
+        &data,
+        &["operation", "list", "--json"],
+    )))
+    .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["name"], "Triton One");
 
-    let report: serde_json::Value = serde_json::from_str(&ok(portwatch(
+    let report: serde_json::Value = serde_json::from_str(&success(&portwatch(
         &data,
         &["report", "--operation", "TRITON-I", "--format", "json"],
     )))
     .unwrap();
     assert_eq!(report["searches"], 0);
     assert_eq!(report["by_day"].as_array().unwrap().len(), 14);
-    let csv = ok(portwatch(
+    let csv = success(&portwatch(
         &data,
         &["report", "--operation", "TRITON-I", "--format", "csv"],
     ));

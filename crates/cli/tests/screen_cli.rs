@@ -1,72 +1,41 @@
 //! `portwatch screen` run as a user runs it: the real binary on a store prepared in a
 //! temporary data directory, checked by its JSON output and exit status.
 
+mod common;
+
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use portwatch_model::{Agency, RecordContent};
-use portwatch_store::{SqliteStore, Store};
-use time::OffsetDateTime;
-
-fn portwatch(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
-        .env_remove("PORTWATCH_DATA")
-        .env_remove("PORTWATCH_AGENCY")
-        .output()
-        .expect("run portwatch")
-}
+use common::{portwatch, store_with, success};
 
 fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-fn agency(v: serde_json::Value) -> Agency {
-    serde_json::from_value(v).unwrap()
+    serde_json::from_str(&success(out)).expect("JSON output")
 }
 
 /// A store with a red-notice person (visible to all), an owner-only stolen passport and a
 /// stolen car, owned by NCB Rabat.
 fn prepared_store() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::create(dir.path()).unwrap();
-    for a in [
-        serde_json::json!({"id": "ncb-mar", "name": "NCB Rabat", "kind": "ncb", "country": "MAR"}),
-        serde_json::json!({"id": "ncb-ita", "name": "NCB Rome", "kind": "ncb", "country": "ITA"}),
-        serde_json::json!({"id": "bp-genova", "name": "Genova port", "kind": "border_post",
+    store_with(
+        &[
+            serde_json::json!({"id": "ncb-mar", "name": "NCB Rabat", "kind": "ncb", "country": "MAR"}),
+            serde_json::json!({"id": "ncb-ita", "name": "NCB Rome", "kind": "ncb", "country": "ITA"}),
+            serde_json::json!({"id": "bp-genova", "name": "Genova port", "kind": "border_post",
                            "country": "ITA", "parent": "ncb-ita"}),
-    ] {
-        store.put_agency(&agency(a)).unwrap();
-    }
-    let records: Vec<RecordContent> = [
-        serde_json::json!({"owner": "ncb-mar", "visibility": "all", "review_date": "2030-01-01",
+        ],
+        &[
+            serde_json::json!({"owner": "ncb-mar", "visibility": "all", "review_date": "2030-01-01",
             "person": {"owner_ref": "p-1",
                 "names": [{"full": "Karim Benali", "kind": "primary"}],
                 "birth_dates": ["1985-04-12"], "nationalities": ["MAR"], "sex": "M",
                 "notices": [{"kind": "red"}]}}),
-        serde_json::json!({"owner": "ncb-mar", "visibility": "owner_only",
+            serde_json::json!({"owner": "ncb-mar", "visibility": "owner_only",
             "document": {"number": "AB1234567", "issuing_state": "MAR", "type": "passport",
                          "status": "stolen_issued"}}),
-        serde_json::json!({"owner": "ncb-mar", "visibility": "all",
+            serde_json::json!({"owner": "ncb-mar", "visibility": "all",
             "vehicle": {"vin": "VF1RFB00X56789012",
                         "plate": {"country": "FRA", "number": "AB-123-CD"}}}),
-    ]
-    .into_iter()
-    .map(|v| serde_json::from_value(v).unwrap())
-    .collect();
-    store
-        .put_records(&records, OffsetDateTime::now_utc())
-        .unwrap();
-    dir
+        ],
+    )
 }
 
 #[test]
