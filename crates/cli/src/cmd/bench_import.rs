@@ -12,9 +12,10 @@ use std::time::Instant;
 use clap::Args;
 
 use portwatch_formats::native::{Format, ReadOptions, Reader};
+use portwatch_report::grouped;
 use portwatch_store::{SqliteStore, Store};
 
-use super::import::{import_files, thousands, ImportPlan, OnError};
+use super::import::{import_files, ImportPlan, OnError};
 
 /// The promise: at least this many document rows per second into SQLite.
 const TARGET_ROWS_PER_SECOND: f64 = 300_000.0;
@@ -34,9 +35,9 @@ pub fn run(args: ImportBench) -> anyhow::Result<()> {
     let size = std::fs::metadata(&file)?.len();
     println!(
         "bench import: {} document rows, {:.1} MB of CSV, batches of {} rows",
-        thousands(args.documents),
+        grouped(args.documents),
         size as f64 / 1e6,
-        thousands(super::import::BATCH_ROWS as u64)
+        grouped(super::import::BATCH_ROWS as u64)
     );
 
     let baseline = parse_only(&file)?;
@@ -71,17 +72,17 @@ fn report(what: &str, rows_per_second: f64, baseline: f64, against_target: bool)
     } else if rows_per_second >= TARGET_ROWS_PER_SECOND {
         format!(
             "  target ≥ {} rows/s: met",
-            thousands(TARGET_ROWS_PER_SECOND as u64)
+            grouped(TARGET_ROWS_PER_SECOND as u64)
         )
     } else {
         format!(
             "  target ≥ {} rows/s: NOT met",
-            thousands(TARGET_ROWS_PER_SECOND as u64)
+            grouped(TARGET_ROWS_PER_SECOND as u64)
         )
     };
     println!(
         "  {what:<34} {:>12} rows/s  {:>5.2}x baseline{verdict}",
-        thousands(rows_per_second as u64),
+        grouped(rows_per_second as u64),
         rows_per_second / baseline
     );
 }

@@ -10,9 +10,10 @@ use clap::Args;
 
 use portwatch_formats::native::{Format, WriteError, Writer};
 use portwatch_model::{Database, Id, Record};
+use portwatch_report::grouped;
 use portwatch_store::Store;
 
-use super::import::{thousands, FormatArg, KindArg};
+use super::import::{FormatArg, KindArg};
 use super::UsageError;
 
 /// Write records to a native CSV or JSON Lines file.
@@ -82,7 +83,7 @@ pub fn run(args: ExportArgs, data: &Path, store: Option<&str>) -> anyhow::Result
     if let Some(path) = &args.out {
         eprintln!(
             "Exported {} {} record{} to {}",
-            thousands(written),
+            grouped(written),
             kind.map_or("", Database::as_str),
             if written == 1 { "" } else { "s" },
             path.display()

@@ -26,6 +26,7 @@ use time::OffsetDateTime;
 
 use portwatch_formats::native::{Format, ReadOptions, Reader, RowError};
 use portwatch_model::{AgencyId, Database, RecordContent, Visibility};
+use portwatch_report::grouped;
 use portwatch_store::{PutOutcome, Store};
 
 use super::import_lists::{self, ImportFormatArg, ListPlan};
@@ -241,7 +242,7 @@ impl ImportSummary {
             files,
             if files == 1 { "" } else { "s" },
             self.elapsed.as_secs_f64(),
-            thousands(self.rows_per_second() as u64),
+            grouped(self.rows_per_second() as u64),
         ));
         for (label, count) in [
             ("read", self.read),
@@ -251,7 +252,7 @@ impl ImportSummary {
             ("rejected", self.rejected),
             ("bad rows", self.bad),
         ] {
-            out.push_str(&format!("  {label:<10} {:>12}\n", thousands(count)));
+            out.push_str(&format!("  {label:<10} {:>12}\n", grouped(count)));
         }
         if self.bad > 0 {
             out.push_str("Bad rows:\n");
@@ -277,7 +278,7 @@ impl ImportSummary {
             return Err(UsageError(format!(
                 "nothing was imported: {} bad row{} (listed above); fix them, or pass \
                  --on-error skip to import the good rows",
-                thousands(self.bad),
+                grouped(self.bad),
                 plural(self.bad)
             ))
             .into());
@@ -291,14 +292,14 @@ impl ImportSummary {
             };
             problems.push(format!(
                 "{} bad row{} {verb}",
-                thousands(self.bad),
+                grouped(self.bad),
                 plural(self.bad)
             ));
         }
         if self.rejected > 0 {
             problems.push(format!(
                 "{} row{} refused",
-                thousands(self.rejected),
+                grouped(self.rejected),
                 plural(self.rejected)
             ));
         }
@@ -316,10 +317,7 @@ impl ImportSummary {
 
 fn more(out: &mut String, total: u64, shown: usize) {
     if total > shown as u64 {
-        out.push_str(&format!(
-            "  … and {} more\n",
-            thousands(total - shown as u64)
-        ));
+        out.push_str(&format!("  … and {} more\n", grouped(total - shown as u64)));
     }
 }
 
@@ -329,19 +327,6 @@ fn plural(n: u64) -> &'static str {
     } else {
         "s"
     }
-}
-
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 /// Imports every file of the plan (see the module docs for `--on-error abort`).
@@ -553,18 +538,5 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -26,9 +26,10 @@ use portwatch_formats::lists::{ListError, ListSummary};
 use portwatch_formats::native::Format;
 use portwatch_formats::{ftm, ofac, un};
 use portwatch_model::{AgencyId, RecordContent, Visibility};
+use portwatch_report::grouped;
 use portwatch_store::{PutOutcome, Store};
 
-use super::import::{thousands, OnError, BATCH_ROWS};
+use super::import::{OnError, BATCH_ROWS};
 use super::UsageError;
 
 /// How many bad entries, refused entries and left-out values the report lists.
@@ -239,23 +240,23 @@ impl ListReport {
             ("skipped", s.skipped_total() as u64),
             ("left out", s.warnings.len() as u64),
         ] {
-            out.push_str(&format!("  {label:<12} {:>10}\n", thousands(count)));
+            out.push_str(&format!("  {label:<12} {:>10}\n", grouped(count)));
         }
         out.push_str(&format!(
             "  with {} aliases, {} weak aliases, {} original-script names, {} dates of birth, \
              {} identifiers\n",
-            thousands(s.aliases as u64),
-            thousands(s.weak_aliases as u64),
-            thousands(s.original_script_names as u64),
-            thousands(s.birth_dates as u64),
-            thousands(s.identifiers as u64),
+            grouped(s.aliases as u64),
+            grouped(s.weak_aliases as u64),
+            grouped(s.original_script_names as u64),
+            grouped(s.birth_dates as u64),
+            grouped(s.identifiers as u64),
         ));
         if !s.skipped.is_empty() {
             out.push_str("Skipped entries (not persons):\n");
             for (kind, skipped) in &s.skipped {
                 out.push_str(&format!(
                     "  {} {kind}: {}\n",
-                    thousands(skipped.count as u64),
+                    grouped(skipped.count as u64),
                     skipped.reason
                 ));
             }
@@ -281,7 +282,7 @@ impl ListReport {
             return Err(UsageError(format!(
                 "nothing was imported: {} bad entr{} (listed above); fix the list, or pass \
                  --on-error skip to import the good entries",
-                thousands(bad),
+                grouped(bad),
                 if bad == 1 { "y" } else { "ies" }
             ))
             .into());
@@ -295,12 +296,12 @@ impl ListReport {
             };
             problems.push(format!(
                 "{} bad entr{} {verb}",
-                thousands(bad),
+                grouped(bad),
                 if bad == 1 { "y" } else { "ies" }
             ));
         }
         if self.refused > 0 {
-            problems.push(format!("{} refused", thousands(self.refused)));
+            problems.push(format!("{} refused", grouped(self.refused)));
         }
         if problems.is_empty() {
             Ok(())
@@ -327,7 +328,7 @@ fn list(out: &mut String, title: &str, items: &[impl std::fmt::Display]) {
     if items.len() > SHOWN {
         out.push_str(&format!(
             "  … and {} more\n",
-            thousands((items.len() - SHOWN) as u64)
+            grouped((items.len() - SHOWN) as u64)
         ));
     }
 }

@@ -6,9 +6,8 @@ use std::path::Path;
 use clap::Args;
 
 use portwatch_model::{AgencyId, Database, RecordStatus};
+use portwatch_report::grouped;
 use portwatch_store::StoreStats;
-
-use super::import::thousands;
 
 /// Count the records by kind, owner and status.
 #[derive(Debug, Args)]
@@ -72,8 +71,8 @@ fn table(stats: &StoreStats, location: &str) -> String {
     let line = |kind: &str, owner: &str, c: &Counts| {
         format!(
             "{kind:<10} {owner:<24} {:>12} {:>10}\n",
-            thousands(c.active),
-            thousands(c.cancelled)
+            grouped(c.active),
+            grouped(c.cancelled)
         )
     };
     out.push_str(&format!(
@@ -90,13 +89,13 @@ fn table(stats: &StoreStats, location: &str) -> String {
     out.push_str(&format!(
         "\nversions {}, change log at {}, agencies {}, operations {}, hits {}, \
          investigations {}, audit entries {}\n",
-        thousands(stats.versions),
-        thousands(stats.head_seq),
-        thousands(stats.agencies),
-        thousands(stats.operations),
-        thousands(stats.hits),
-        thousands(stats.investigations),
-        thousands(stats.audit_entries)
+        grouped(stats.versions),
+        grouped(stats.head_seq),
+        grouped(stats.agencies),
+        grouped(stats.operations),
+        grouped(stats.hits),
+        grouped(stats.investigations),
+        grouped(stats.audit_entries)
     ));
     out
 }

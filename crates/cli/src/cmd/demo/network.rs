@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use portwatch_model::{Agency, AgencyId, AgencyKind, Role};
+use portwatch_report::grouped;
 use portwatch_server::apikeys::ApiKeys;
 use portwatch_server::pki::{write_private, write_public, CertificateAuthority};
 use portwatch_sim::{World, NEPTUNE_PORTS};
@@ -137,11 +138,11 @@ fn import_world(store: &SqliteStore, world: &World) -> anyhow::Result<()> {
     bar.finish_and_clear();
     println!(
         "  {} records imported in {:.1} s ({} persons with notices, {} stolen or lost documents, {} stolen vehicles)",
-        super::super::import::thousands(total),
+        grouped(total),
         started.elapsed().as_secs_f64(),
-        super::super::import::thousands(c.persons),
-        super::super::import::thousands(c.documents),
-        super::super::import::thousands(c.vehicles),
+        grouped(c.persons),
+        grouped(c.documents),
+        grouped(c.vehicles),
     );
     Ok(())
 }

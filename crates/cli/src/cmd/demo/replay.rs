@@ -28,6 +28,7 @@ use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, Mutex};
 
 use portwatch_model::{Action, Database, Hit, Id, Operation};
+use portwatch_report::grouped;
 use portwatch_server::client::Connection;
 use portwatch_server::{Clock, Limits, RunningServer, ServerConfig, ServerTlsFiles};
 use portwatch_sim::traffic::{
@@ -38,7 +39,6 @@ use portwatch_store::{SqliteStore, Store};
 
 use super::network::{self, DemoState, SECRETARIAT};
 use super::{DemoArgs, Paths, OPERATION};
-use crate::cmd::import::thousands;
 
 pub async fn run(args: DemoArgs, data: PathBuf) -> anyhow::Result<()> {
     let paths = Paths::new(&data);
@@ -287,10 +287,10 @@ async fn replay(
     let total = traffic.config().searches;
     println!(
         "  replaying {} searches at {} ports over {} days ({} ferries, {} planted subjects)",
-        thousands(total),
+        grouped(total),
         NEPTUNE_PORTS.len(),
         traffic.config().days,
-        thousands(traffic.sailings().len() as u64),
+        grouped(traffic.sailings().len() as u64),
         traffic.planted().len()
     );
     let tally = Arc::new(Tally::default());
@@ -349,7 +349,7 @@ async fn replay(
     let failed = tally.searches_failed.get();
     println!(
         "  replayed {} searches in {:.0} s{}",
-        thousands(tally.searches_sent.get()),
+        grouped(tally.searches_sent.get()),
         bar.elapsed().as_secs_f64(),
         if failed > 0 {
             format!(" ({failed} failed: see the log above)")
@@ -806,8 +806,8 @@ fn check(tally: &Tally, figures: &portwatch_report::Figures) -> anyhow::Result<(
     let detected = planted.iter().filter(|p| p.detected).count();
     println!(
         "Check: searches sent {} = searches in the report {}; planted subjects detected {detected}/{}",
-        thousands(sent),
-        thousands(figures.searches),
+        grouped(sent),
+        grouped(figures.searches),
         planted.len()
     );
     if figures.searches != sent {
