@@ -138,20 +138,10 @@ impl Hit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{NameKind, Notice, PersonName};
+    use crate::record::Notice;
 
     fn person(notices: &[NoticeKind], flags: &[PersonFlag]) -> Person {
         Person {
-            owner_ref: "p1".into(),
-            names: vec![PersonName {
-                full: "Anna Eriksson".into(),
-                kind: NameKind::Primary,
-            }],
-            birth_dates: vec![],
-            birth_places: vec![],
-            nationalities: vec![],
-            sex: None,
-            identifiers: vec![],
             notices: notices
                 .iter()
                 .map(|&kind| Notice {
@@ -162,7 +152,7 @@ mod tests {
                 })
                 .collect(),
             flags: flags.to_vec(),
-            terrorism_items: vec![],
+            ..Person::named("p1", "Anna Eriksson")
         }
     }
 

@@ -390,6 +390,26 @@ pub struct Person {
 }
 
 impl Person {
+    /// The smallest person a record can hold: `owner_ref` and one primary name, nothing else
+    /// known yet (the other fields are filled in by whoever knows more).
+    pub fn named(owner_ref: &str, full: &str) -> Person {
+        Person {
+            owner_ref: owner_ref.into(),
+            names: vec![PersonName {
+                full: full.into(),
+                kind: NameKind::Primary,
+            }],
+            birth_dates: vec![],
+            birth_places: vec![],
+            nationalities: vec![],
+            sex: None,
+            identifiers: vec![],
+            notices: vec![],
+            flags: vec![],
+            terrorism_items: vec![],
+        }
+    }
+
     /// The primary name.
     pub fn primary_name(&self) -> &str {
         self.names

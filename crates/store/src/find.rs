@@ -129,8 +129,8 @@ pub(crate) const SCAN_BATCH: usize = 500;
 mod tests {
     use super::*;
     use portwatch_model::{
-        CountryCode, DocumentNumber, DocumentStatus, DocumentType, NameKind, Person, PersonName,
-        Plate, TravelDocument, Vehicle, Vin, Visibility,
+        CountryCode, DocumentNumber, DocumentStatus, DocumentType, Person, Plate, TravelDocument,
+        Vehicle, Vin, Visibility,
     };
 
     fn content(body: RecordBody) -> RecordContent {
@@ -139,21 +139,7 @@ mod tests {
     }
 
     fn person(name: &str) -> RecordContent {
-        content(RecordBody::Person(Person {
-            owner_ref: "R1".into(),
-            names: vec![PersonName {
-                full: name.into(),
-                kind: NameKind::Primary,
-            }],
-            birth_dates: vec![],
-            birth_places: vec![],
-            nationalities: vec![],
-            sex: None,
-            identifiers: vec![],
-            notices: vec![],
-            flags: vec![],
-            terrorism_items: vec![],
-        }))
+        content(RecordBody::Person(Person::named("R1", name)))
     }
 
     fn matches(text: &str, content: &RecordContent) -> bool {

@@ -44,21 +44,7 @@ pub fn person(owner: &str, owner_ref: &str, name: &str) -> RecordContent {
         Visibility::Countries(vec![CountryCode::parse("ESP").unwrap()]),
         None,
         None,
-        RecordBody::Person(Person {
-            owner_ref: owner_ref.into(),
-            names: vec![PersonName {
-                full: name.into(),
-                kind: NameKind::Primary,
-            }],
-            birth_dates: vec![],
-            birth_places: vec![],
-            nationalities: vec![],
-            sex: None,
-            identifiers: vec![],
-            notices: vec![],
-            flags: vec![],
-            terrorism_items: vec![],
-        }),
+        RecordBody::Person(Person::named(owner_ref, name)),
     )
     .unwrap()
 }
