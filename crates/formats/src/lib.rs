@@ -5,6 +5,7 @@
 //! (the CLI's `import`, the server's upload) decides whether to skip or abort.
 
 pub mod countries;
+mod csv_rows;
 pub mod ftm;
 pub mod lists;
 pub mod manifest;

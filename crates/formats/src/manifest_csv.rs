@@ -27,6 +27,7 @@ use std::io::Read;
 use csv::ByteRecord;
 use portwatch_engine::{Subject, TravellerRequest, VehicleRequest};
 
+use crate::csv_rows::{header_cell, is_blank, width_mismatch};
 use crate::manifest::{
     check_subject, entry, traveller_is_empty, vehicle_is_empty, ManifestError, ManifestItem,
 };
@@ -117,12 +118,9 @@ fn resolve_header(record: &ByteRecord) -> Result<[Option<usize>; COLUMNS.len()],
     let mut unknown = Vec::new();
     let mut repeated = Vec::new();
     for (i, raw) in record.iter().enumerate() {
-        let raw = if i == 0 {
-            raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-        } else {
-            raw
-        };
-        let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+        let name = String::from_utf8_lossy(header_cell(i, raw))
+            .trim()
+            .to_ascii_lowercase();
         match COLUMNS.iter().position(|c| *c == name) {
             Some(c) if positions[c].is_some() => repeated.push(name),
             Some(c) => positions[c] = Some(i),
@@ -192,7 +190,7 @@ impl<R: Read> Iterator for CsvManifestReader<R> {
                 }
             }
             let line = self.record.position().map_or(line, |p| p.line().max(1));
-            if self.record.iter().all(|c| c.trim_ascii().is_empty()) {
+            if is_blank(&self.record) {
                 continue;
             }
             return Some(self.row(line));
@@ -253,17 +251,8 @@ fn traveller_column(field: &str, issuer_column: &'static str) -> String {
 
 impl<R: Read> CsvManifestReader<R> {
     fn row(&self, line: u64) -> Result<ManifestItem, ManifestError> {
-        if self.record.len() != self.width {
-            return Err(ManifestError::new(
-                line,
-                "",
-                format!(
-                    "has {} cells but the header has {} columns (a missing or extra comma, or a \
-                     comma inside a value that is not in double quotes?)",
-                    self.record.len(),
-                    self.width
-                ),
-            ));
+        if let Some(why) = width_mismatch(self.record.len(), self.width) {
+            return Err(ManifestError::new(line, "", why));
         }
         let row = Row {
             line,

@@ -16,6 +16,7 @@ use super::columns::{
     self, doc, person, vehicle, Column, OWNER, REVIEW_DATE, SOURCE_ID, VISIBILITY,
 };
 use super::{ReadOptions, RowError};
+use crate::csv_rows::{header_cell, is_blank, width_mismatch};
 
 /// Reads native CSV rows of one kind as records. See the [module docs](super).
 pub struct CsvReader<R: Read> {
@@ -94,17 +95,8 @@ impl<R: Read> CsvReader<R> {
     }
 
     fn read_row(&mut self, line: u64) -> Result<RecordContent, RowError> {
-        if self.record.len() != self.width {
-            return Err(RowError::new(
-                line,
-                "",
-                format!(
-                    "has {} cells but the header has {} columns (a missing or extra comma, or a \
-                     comma inside a value that is not in double quotes?)",
-                    self.record.len(),
-                    self.width
-                ),
-            ));
+        if let Some(why) = width_mismatch(self.record.len(), self.width) {
+            return Err(RowError::new(line, "", why));
         }
         let row = Row {
             record: &self.record,
@@ -165,23 +157,11 @@ fn header_names(record: &ByteRecord) -> Result<Vec<String>, RowError> {
         .iter()
         .enumerate()
         .map(|(i, cell)| {
-            let cell = if i == 0 {
-                cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell)
-            } else {
-                cell
-            };
-            std::str::from_utf8(cell)
+            std::str::from_utf8(header_cell(i, cell))
                 .map(|s| s.trim().to_ascii_lowercase())
                 .map_err(|_| RowError::new(1, "", "the header is not valid UTF-8 text"))
         })
         .collect()
-}
-
-/// A row whose every cell is blank (a spreadsheet's trailing `,,,,` line) holds no record.
-fn is_blank(record: &ByteRecord) -> bool {
-    record
-        .iter()
-        .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
 }
 
 fn csv_error(line: u64, e: csv::Error) -> RowError {
