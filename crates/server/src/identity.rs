@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Response};
 use portwatch_model::{Agency, AgencyId, AgencyKind, Id, Role};
 use time::OffsetDateTime;
 
+use crate::apikeys::KeyIdentity;
 use crate::console::{session_caller, PresentedSession, SessionId};
 use crate::pki::parse_role;
 use crate::problem::Problem;
@@ -176,6 +177,32 @@ impl Presented {
     }
 }
 
+/// The caller an API key stands for: its agency (which must be registered) and the key's roles
+/// that the agency's kind allows.
+pub(crate) async fn caller_for_key(
+    state: &AppState,
+    key: &KeyIdentity,
+    site: Option<String>,
+    credential: Credential,
+) -> Result<Caller, Problem> {
+    let agency = state.agency(&key.agency).await?.ok_or_else(|| {
+        Problem::forbidden(
+            "unknown_agency",
+            format!("the API key's agency {} is not registered", key.agency),
+        )
+    })?;
+    let roles = granted_roles(agency.kind, key.roles.iter().copied());
+    Ok(Caller {
+        agency,
+        actor: format!("key:{} ({})", key.id, key.name),
+        roles,
+        site,
+        credential,
+        at: state.clock.now(),
+        operation: None,
+    })
+}
+
 async fn resolve(state: &AppState, presented: Presented) -> Result<Caller, Problem> {
     let Presented {
         site,
@@ -190,22 +217,7 @@ async fn resolve(state: &AppState, presented: Presented) -> Result<Caller, Probl
             .verify(&token)
             .map_err(Problem::internal)?
             .ok_or_else(|| Problem::unauthenticated("the API key is unknown or revoked"))?;
-        let agency = state.agency(&key.agency).await?.ok_or_else(|| {
-            Problem::forbidden(
-                "unknown_agency",
-                format!("the API key's agency {} is not registered", key.agency),
-            )
-        })?;
-        let roles = granted_roles(agency.kind, key.roles.iter().copied());
-        return Ok(Caller {
-            agency,
-            actor: format!("key:{} ({})", key.id, key.name),
-            roles,
-            site,
-            credential: Credential::ApiKey,
-            at: state.clock.now(),
-            operation: None,
-        });
+        return caller_for_key(state, &key, site, Credential::ApiKey).await;
     }
     let mut session_refused = None;
     if let Some(session) = session {

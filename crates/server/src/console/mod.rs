@@ -24,7 +24,7 @@ use serde::Deserialize;
 use portwatch_model::{AuditAction, AuditEvent, Role};
 
 use crate::apikeys::KeyIdentity;
-use crate::identity::{granted_roles, Caller, Credential};
+use crate::identity::{caller_for_key, Caller, Credential};
 use crate::problem::{Json, Path, Problem};
 use crate::state::AppState;
 
@@ -190,16 +190,7 @@ async fn current(
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let (_, session) = live_session(&state, &headers)?;
-    let Some(key) = state
-        .keys
-        .active(&session.key.id)
-        .map_err(Problem::internal)?
-    else {
-        state.sessions.close_for_key(&session.key.id);
-        return Err(Problem::unauthenticated(
-            "the API key of this console session was revoked; sign in again",
-        ));
-    };
+    let key = active_key(&state, &session)??;
     let caller = caller_for_key(&state, &key, None, Credential::Session).await?;
     let mut response = super::api::json(StatusCode::OK, &describe(&session, &caller));
     secure_headers(response.headers_mut());
@@ -268,6 +259,28 @@ fn require_csrf(session: &Session, headers: &HeaderMap) -> Result<(), Problem> {
     }
 }
 
+/// The API key a session was opened with, looked up again on every use so that revoking the
+/// key ends its sessions at once: the inner error (401) when it was revoked, after closing every
+/// session of that key.
+fn active_key(
+    state: &AppState,
+    session: &Session,
+) -> Result<Result<KeyIdentity, Problem>, Problem> {
+    match state
+        .keys
+        .active(&session.key.id)
+        .map_err(Problem::internal)?
+    {
+        Some(key) => Ok(Ok(key)),
+        None => {
+            state.sessions.close_for_key(&session.key.id);
+            Ok(Err(Problem::unauthenticated(
+                "the API key of this console session was revoked; sign in again",
+            )))
+        }
+    }
+}
+
 /// The caller a session cookie stands for, for the `/v1` authentication middleware: `Ok(None)`
 /// when the cookie names no live session (the middleware then tries the certificate, else
 /// answers 401 with `refusal`), a 403 when a change comes without the CSRF token.
@@ -280,16 +293,9 @@ pub(crate) async fn session_caller(
         Ok(session) => session,
         Err(refusal) => return Ok(Err(refusal_problem(refusal))),
     };
-    // The key is looked up again: revoking it ends its sessions at once.
-    let Some(key) = state
-        .keys
-        .active(&session.key.id)
-        .map_err(Problem::internal)?
-    else {
-        state.sessions.close_for_key(&session.key.id);
-        return Ok(Err(Problem::unauthenticated(
-            "the API key of this console session was revoked; sign in again",
-        )));
+    let key = match active_key(state, &session)? {
+        Ok(key) => key,
+        Err(refused) => return Ok(Err(refused)),
     };
     if presented.changes {
         let token_ok = session::csrf_matches(&session, presented.csrf.as_deref());
@@ -364,30 +370,6 @@ impl PresentedSession {
             changes: !matches!(*req.method(), Method::GET | Method::HEAD),
         })
     }
-}
-
-async fn caller_for_key(
-    state: &AppState,
-    key: &KeyIdentity,
-    site: Option<String>,
-    credential: Credential,
-) -> Result<Caller, Problem> {
-    let agency = state.agency(&key.agency).await?.ok_or_else(|| {
-        Problem::forbidden(
-            "unknown_agency",
-            format!("the API key's agency {} is not registered", key.agency),
-        )
-    })?;
-    let roles = granted_roles(agency.kind, key.roles.iter().copied());
-    Ok(Caller {
-        agency,
-        actor: format!("key:{} ({})", key.id, key.name),
-        roles,
-        site,
-        credential,
-        at: state.clock.now(),
-        operation: None,
-    })
 }
 
 fn login_event(caller: &Caller) -> AuditEvent {
