@@ -10,7 +10,7 @@ use portwatch_model::{AgencyId, Database, RecordStatus};
 use portwatch_store::{SqliteStore, Store, StoreStats};
 use time::OffsetDateTime;
 
-use common::portwatch;
+use common::{portwatch, succeeds};
 
 fn fixture(name: &str) -> PathBuf {
     [env!("CARGO_MANIFEST_DIR"), "tests/fixtures", name]
@@ -24,17 +24,6 @@ fn stdout(out: &Output) -> String {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn succeeds(data: &Path, args: &[&str]) -> String {
-    let out = portwatch(data, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    stdout(&out)
 }
 
 fn path(p: &Path) -> &str {

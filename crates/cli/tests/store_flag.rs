@@ -3,8 +3,9 @@
 //! database (`eval "$(scripts/pg-test-server.sh start)"` starts one); it works in a fresh
 //! schema of its own, chosen through the URL's `search_path`, so a shared database is safe.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use portwatch_model::{Database, RecordStatus};
@@ -16,29 +17,9 @@ fn fixture(name: &str) -> PathBuf {
         .collect()
 }
 
-/// Runs `portwatch --data DATA --store STORE ARGS…` with neither variable from the caller's
-/// environment.
-fn portwatch(data: &Path, store: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data)
-        .args(["--store", store])
-        .args(args)
-        .env_remove("PORTWATCH_DATA")
-        .env_remove("PORTWATCH_STORE")
-        .output()
-        .expect("run portwatch")
-}
-
+/// Runs `portwatch --data DATA --store STORE ARGS…`, which must succeed; returns its output.
 fn succeeds(data: &Path, store: &str, args: &[&str]) -> String {
-    let out = portwatch(data, store, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    common::succeeds(data, &[&["--store", store], args].concat())
 }
 
 /// Active document records, all owners together, of `stats --json`.
@@ -99,7 +80,7 @@ fn init_import_and_stats_run_against_postgres() {
 #[test]
 fn store_refuses_anything_but_a_postgres_url() {
     let data = tempfile::tempdir().expect("temp dir");
-    let out = portwatch(data.path(), "/srv/portwatch", &["stats"]);
+    let out = common::portwatch(data.path(), &["--store", "/srv/portwatch", "stats"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -111,14 +92,7 @@ fn store_refuses_anything_but_a_postgres_url() {
 #[test]
 fn a_data_directory_without_a_store_says_to_run_init() {
     let data = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_portwatch"))
-        .arg("--data")
-        .arg(data.path())
-        .arg("stats")
-        .env_remove("PORTWATCH_DATA")
-        .env_remove("PORTWATCH_STORE")
-        .output()
-        .expect("run portwatch");
+    let out = common::portwatch(data.path(), &["stats"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("run `portwatch init"), "{stderr}");

@@ -27,9 +27,22 @@ pub fn portwatch(data: &Path, args: &[&str]) -> Output {
 
 /// Asserts that the run succeeded (showing its output if not) and returns its standard output.
 pub fn success(out: &Output) -> String {
+    succeeded(out, "portwatch")
+}
+
+/// Runs `portwatch --data DATA ARGS…`, asserts that it succeeded (naming the arguments and
+/// showing the output if not) and returns its standard output.
+pub fn succeeds(data: &Path, args: &[&str]) -> String {
+    succeeded(
+        &portwatch(data, args),
+        &format!("portwatch {}", args.join(" ")),
+    )
+}
+
+fn succeeded(out: &Output, what: &str) -> String {
     assert!(
         out.status.success(),
-        "{}\n{}",
+        "{what}:\n{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
