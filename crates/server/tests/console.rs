@@ -23,7 +23,8 @@ fn key(net: &Network, agency: &str, roles: Vec<Role>) -> String {
         .key
 }
 
-/// Signs in with `api_key` on `client`; returns the cookie header value and the CSRF token.
+/// Signs in with `api_key` on `client`, which sends the session cookie from then on; returns
+/// the cookie header value and the sign-in answer (with the CSRF token).
 async fn sign_in(client: &mut Client, api_key: &str) -> (String, Value) {
     let reply = client
         .post("/session", &json!({ "api_key": api_key }))
@@ -31,6 +32,7 @@ async fn sign_in(client: &mut Client, api_key: &str) -> (String, Value) {
     reply.assert_status(200);
     let set_cookie = reply.headers["set-cookie"].to_str().unwrap().to_string();
     let cookie = set_cookie.split(';').next().unwrap().to_string();
+    client.headers.push(("cookie", cookie.clone()));
     (cookie, reply.json())
 }
 
@@ -101,8 +103,7 @@ async fn changes_made_with_the_cookie_need_the_csrf_token() {
     let net = network().await;
     let api_key = key(&net, TANGER, vec![Role::Screener]);
     let mut client = net.client(TANGER).await;
-    let (cookie, session) = sign_in(&mut client, &api_key).await;
-    client.headers.push(("cookie", cookie));
+    let (_, session) = sign_in(&mut client, &api_key).await;
 
     // Reading needs no token, and the cookie is the credential (it wins over the certificate).
     let who = client.get("/v1/whoami").await;
@@ -141,8 +142,7 @@ async fn signing_out_ends_the_session() {
     let net = network().await;
     let api_key = key(&net, RABAT, vec![Role::Analyst]);
     let mut client = net.client(RABAT).await;
-    let (cookie, session) = sign_in(&mut client, &api_key).await;
-    client.headers.push(("cookie", cookie));
+    let (_, session) = sign_in(&mut client, &api_key).await;
     assert_eq!(client.get("/session").await.status, 200);
 
     // Signing out is a change too: without the token it is refused.
@@ -175,8 +175,7 @@ async fn an_expired_session_is_refused() {
     let net = network().await;
     let api_key = key(&net, RABAT, vec![Role::Analyst]);
     let mut client = net.client(RABAT).await;
-    let (cookie, _) = sign_in(&mut client, &api_key).await;
-    client.headers.push(("cookie", cookie));
+    sign_in(&mut client, &api_key).await;
     assert_eq!(client.get("/session").await.status, 200);
     net.server
         .state
@@ -192,8 +191,7 @@ async fn revoking_the_key_ends_its_sessions() {
     let net = network().await;
     let api_key = key(&net, RABAT, vec![Role::Analyst]);
     let mut client = net.client(RABAT).await;
-    let (cookie, _) = sign_in(&mut client, &api_key).await;
-    client.headers.push(("cookie", cookie));
+    sign_in(&mut client, &api_key).await;
     assert_eq!(
         client.get("/v1/whoami").await.json()["credential"],
         "session"
@@ -213,8 +211,7 @@ async fn the_language_is_remembered_for_the_next_sign_in() {
     let net = network().await;
     let api_key = key(&net, TANGER, vec![Role::Screener]);
     let mut client = net.client(TANGER).await;
-    let (cookie, session) = sign_in(&mut client, &api_key).await;
-    client.headers.push(("cookie", cookie));
+    let (_, session) = sign_in(&mut client, &api_key).await;
     let token = session["csrf_token"].as_str().unwrap().to_string();
     client.headers.push(("x-csrf-token", token));
     let set = client
@@ -340,7 +337,6 @@ async fn the_live_hit_stream_of_a_session_ends_at_sign_out() {
     let api_key = key(&net, RABAT, vec![Role::RecordsEditor]);
     let mut watcher = net.client(RABAT).await;
     let (cookie, session) = sign_in(&mut watcher, &api_key).await;
-    watcher.headers.push(("cookie", cookie.clone()));
     let stream = tokio::spawn(async move { watcher.get("/v1/hits/stream").await });
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
