@@ -38,11 +38,11 @@ use crate::slots::{Admission, BulkSlots, SlotTable};
 /// A single name key is used for candidates only when at most this many names carry it.
 pub const SINGLE_KEY_LIMIT: usize = 32;
 /// A pair key is used when at most this many names carry it.
-pub const PAIR_KEY_LIMIT: usize = 2048;
+pub const PAIR_KEY_LIMIT: usize = 8192;
 /// Keys carried by at most this many names are always read.
 pub const ALWAYS_READ: usize = 64;
 /// Commoner keys are read, rarest first, until this many postings have been gathered…
-pub const GATHER_LIMIT: usize = 16_384;
+pub const GATHER_LIMIT: usize = 65_536;
 /// …and at most this many of their persons, those sharing the most keys, are scored.
 pub const CANDIDATE_BUDGET: usize = 768;
 
@@ -638,9 +638,13 @@ impl PersonIndex {
 
     /// Every key of the traveller's names worth reading, with its postings, rarest first:
     /// single keys carried by at most [`SINGLE_KEY_LIMIT`] names, pair keys by at most
-    /// [`PAIR_KEY_LIMIT`].
+    /// [`PAIR_KEY_LIMIT`]. A name made only of common words ("Cheikh Sow", "Fatma Gasi") has
+    /// no such key; then its commoner keys are read instead, rarest first, through the
+    /// budget of persons sharing the most keys (the facts filter keeps that cheap), rather
+    /// than finding nobody.
     fn usable_keys(&self, q: &PersonQuery) -> Vec<(usize, bool, u64, Postings<'_>)> {
         let mut usable = Vec::new();
+        let mut common = Vec::new();
         for name in &q.names {
             let (singles, pairs) = name_keys(name);
             for (single, keys, table, limit) in [
@@ -649,14 +653,24 @@ impl PersonIndex {
             ] {
                 for k in keys {
                     if single && self.common_singles.contains(&k) {
+                        common.push((single, k));
                         continue;
                     }
                     let postings = table.postings(k);
                     let n = postings.len();
                     if n > 0 && n <= limit {
                         usable.push((n, single, k, postings));
+                    } else if n > limit {
+                        common.push((single, k));
                     }
                 }
+            }
+        }
+        if usable.is_empty() {
+            for (single, k) in common {
+                let table = if single { &self.singles } else { &self.pairs };
+                let postings = table.postings(k);
+                usable.push((postings.len(), single, k, postings));
             }
         }
         usable.sort_unstable_by_key(|&(n, single, k, _)| (n, single, k));

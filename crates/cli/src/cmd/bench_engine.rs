@@ -45,9 +45,14 @@ pub struct EngineBench {
     /// Clean queries.
     #[arg(long, default_value_t = 4_000)]
     clean: u64,
-    /// Travellers also screened by a full scan (the latency baseline).
+    /// Travellers also screened by a full scan (the latency baseline, and the measure of what
+    /// candidate generation loses).
     #[arg(long, default_value_t = 20)]
     scan_sample: usize,
+    /// Print each person the full scan accepts but candidate generation missed, with why the
+    /// scorer accepted them.
+    #[arg(long)]
+    show_lost: bool,
     /// Document checks timed.
     #[arg(long, default_value_t = 2_000_000)]
     document_checks: usize,
@@ -312,6 +317,13 @@ fn bench_travellers(
             scan_found += 1;
             if !indexed.iter().any(|i| i.record_id == m.record_id) {
                 lost += 1;
+                if args.show_lost {
+                    eprintln!(
+                        "  lost by candidate generation: {:?} -> {}",
+                        t.names,
+                        serde_json::to_string(&m.reason).unwrap_or_default()
+                    );
+                }
             }
         }
     }
