@@ -32,6 +32,7 @@ use futures_util::StreamExt;
 use hyper::Method;
 
 use portwatch_model::{Agency, AgencyId, Role};
+use portwatch_report::grouped;
 use portwatch_server::client::Connection;
 use portwatch_server::pki::{write_private, write_public, CertificateAuthority};
 use portwatch_server::tls::client_config;
@@ -229,8 +230,8 @@ async fn phases(benches: &[Bench], args: &HttpBench) -> anyhow::Result<()> {
          documents and {} persons",
         args.connections,
         args.seconds,
-        thousands(args.documents),
-        thousands(benches[0].persons)
+        grouped(args.documents),
+        grouped(benches[0].persons)
     );
     if benches.len() > 1 {
         println!(
@@ -545,20 +546,20 @@ async fn manifests(benches: &[Bench], args: &HttpBench) -> anyhow::Result<()> {
         .map(|rate| {
             format!(
                 "{:>9} docs/s {:>5.2} s",
-                thousands(*rate as u64),
+                grouped(*rate as u64),
                 args.manifest as f64 / rate
             )
         })
         .collect();
     let note = format!(
         "  target ≥ {} docs/s: {}",
-        thousands(TARGET_DOCS_PER_SECOND as u64),
+        grouped(TARGET_DOCS_PER_SECOND as u64),
         verdicts(benches, |i| rates[i] >= TARGET_DOCS_PER_SECOND)
     );
     row(
         &format!(
             "POST /v1/screen/manifest ({} lines)",
-            thousands(args.manifest)
+            grouped(args.manifest)
         ),
         &cells,
         &rates,
@@ -631,7 +632,7 @@ fn durable_commits(benches: &[Bench]) -> anyhow::Result<()> {
         .map(|rate| {
             format!(
                 "{:>9} /s {:>7.2} ms",
-                thousands(rate.per_second() as u64),
+                grouped(rate.per_second() as u64),
                 1e3 / rate.per_second()
             )
         })
@@ -704,7 +705,7 @@ async fn phase(
         .map(|(rate, share)| {
             format!(
                 "{:>9} req/s {:>5.1} %",
-                thousands(*rate as u64),
+                grouped(*rate as u64),
                 100.0 * share
             )
         })
@@ -787,7 +788,7 @@ fn row(label: &str, cells: &[String], rates: &[f64], note: &str) {
 fn rate_cell(rate: &Rate) -> String {
     format!(
         "{:>9} rec/s {:>5.1} s",
-        thousands(rate.per_second() as u64),
+        grouped(rate.per_second() as u64),
         rate.seconds
     )
 }
@@ -804,19 +805,6 @@ fn verdicts(benches: &[Bench], met: impl Fn(usize) -> bool) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     }
-}
-
-/// 1234567 → "1,234,567".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
