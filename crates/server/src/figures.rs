@@ -26,18 +26,7 @@ pub fn figures_from_store(
     operation: &Operation,
     as_of: OffsetDateTime,
 ) -> Result<Figures, StoreError> {
-    let mut builder = FiguresBuilder::new(operation);
-    let mut after = 0;
-    loop {
-        let entries = store.audit_entries(after, PAGE)?;
-        let Some(last) = entries.last() else { break };
-        after = last.seq;
-        for entry in &entries {
-            builder.add_audit(entry);
-        }
-    }
-    add_hits_and_leads(store, operation, &mut builder, &mut HashMap::new())?;
-    Ok(builder.finish(as_of))
+    Counted::new(operation).figures(store, operation, as_of)
 }
 
 /// Adds every hit of the operation (with the facts of the records they hit, looked up once per
@@ -104,10 +93,43 @@ pub struct LiveFigures {
     per_operation: tokio::sync::Mutex<HashMap<Id, Counted>>,
 }
 
+/// What has been counted of one operation: its searches up to an audit position, and the
+/// facts of the records its hits touched.
 struct Counted {
     after_seq: u64,
     searches: FiguresBuilder,
     facts: HashMap<Id, HitFacts>,
+}
+
+impl Counted {
+    fn new(operation: &Operation) -> Counted {
+        Counted {
+            after_seq: 0,
+            searches: FiguresBuilder::new(operation),
+            facts: HashMap::new(),
+        }
+    }
+
+    /// Counts the audit entries written since the last call, then adds the hits and leads
+    /// (read whole: their follow-up changes) to a copy of the count.
+    fn figures(
+        &mut self,
+        store: &dyn Store,
+        operation: &Operation,
+        as_of: OffsetDateTime,
+    ) -> Result<Figures, StoreError> {
+        loop {
+            let entries = store.audit_entries(self.after_seq, PAGE)?;
+            let Some(last) = entries.last() else { break };
+            self.after_seq = last.seq;
+            for entry in &entries {
+                self.searches.add_audit(entry);
+            }
+        }
+        let mut builder = self.searches.clone();
+        add_hits_and_leads(store, operation, &mut builder, &mut self.facts)?;
+        Ok(builder.finish(as_of))
+    }
 }
 
 impl LiveFigures {
@@ -119,34 +141,15 @@ impl LiveFigures {
         as_of: OffsetDateTime,
     ) -> Result<Figures, Problem> {
         let mut all = self.per_operation.lock().await;
-        let counted = all.remove(&operation.id).unwrap_or_else(|| Counted {
-            after_seq: 0,
-            searches: FiguresBuilder::new(&operation),
-            facts: HashMap::new(),
-        });
+        let id = operation.id;
+        let mut counted = all.remove(&id).unwrap_or_else(|| Counted::new(&operation));
         let (counted, figures) = state
-            .with_store(move |store| refresh(store, &operation, counted, as_of))
+            .with_store(move |store| {
+                let figures = counted.figures(store, &operation, as_of);
+                figures.map(|f| (counted, f))
+            })
             .await?;
-        all.insert(counted.0, counted.1);
+        all.insert(id, counted);
         Ok(figures)
     }
-}
-
-fn refresh(
-    store: &dyn Store,
-    operation: &Operation,
-    mut counted: Counted,
-    as_of: OffsetDateTime,
-) -> Result<((Id, Counted), Figures), StoreError> {
-    loop {
-        let entries = store.audit_entries(counted.after_seq, PAGE)?;
-        let Some(last) = entries.last() else { break };
-        counted.after_seq = last.seq;
-        for entry in &entries {
-            counted.searches.add_audit(entry);
-        }
-    }
-    let mut builder = counted.searches.clone();
-    add_hits_and_leads(store, operation, &mut builder, &mut counted.facts)?;
-    Ok(((operation.id, counted), builder.finish(as_of)))
 }
