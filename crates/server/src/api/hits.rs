@@ -131,9 +131,7 @@ async fn record_visible(state: &AppState, caller: &Caller, hit: &Hit) -> Result<
 
 /// A hit the caller may know about, or the 403/404 that says why not.
 async fn known_hit(state: &AppState, caller: &Caller, raw: &str) -> Result<Hit, Problem> {
-    let id: Id = raw
-        .parse()
-        .map_err(|_| Problem::bad_field("id", format!("must be a UUID, got {raw:?}")))?;
+    let id = super::parse_id(raw)?;
     let hit = state
         .with_store(move |s| s.hit(id))
         .await?

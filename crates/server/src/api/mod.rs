@@ -127,6 +127,12 @@ async fn count(State(state): State<Arc<AppState>>, req: Request, next: Next) -> 
     response
 }
 
+/// The `{id}` of a route, which must be a UUID.
+pub(crate) fn parse_id(raw: &str) -> Result<portwatch_model::Id, Problem> {
+    raw.parse()
+        .map_err(|_| Problem::bad_field("id", format!("must be a UUID, got {raw:?}")))
+}
+
 /// A JSON answer with a status.
 pub(crate) fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
     (status, axum::Json(value)).into_response()

@@ -393,9 +393,7 @@ fn may_see_lead(caller: &Caller, lead: &Investigation) -> bool {
 }
 
 async fn lead_for(state: &AppState, caller: &Caller, id: &str) -> Result<Investigation, Problem> {
-    let id: Id = id
-        .parse()
-        .map_err(|_| Problem::bad_field("id", format!("must be a UUID, got {id:?}")))?;
+    let id = super::parse_id(id)?;
     let lead = state
         .with_store(move |s| s.investigation(id))
         .await?

@@ -39,11 +39,6 @@ fn check_writer(caller: &Caller, owner: &portwatch_model::AgencyId) -> Result<()
     Ok(())
 }
 
-fn parse_id(raw: &str) -> Result<Id, Problem> {
-    raw.parse::<Id>()
-        .map_err(|_| Problem::bad_field("id", format!("must be a UUID, got {raw:?}")))
-}
-
 async fn audited(
     state: &AppState,
     caller: &Caller,
@@ -110,7 +105,7 @@ pub async fn update(
     Query(params): Query<UpdateParams>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Response, Problem> {
-    let id = parse_id(&id)?;
+    let id = super::parse_id(&id)?;
     let content = record_content(body)?;
     caller.require(Role::RecordsEditor, "writing records")?;
     let current = existing(&state, id).await?;
@@ -138,7 +133,7 @@ pub async fn cancel(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let id = parse_id(&id)?;
+    let id = super::parse_id(&id)?;
     caller.require(Role::RecordsEditor, "cancelling records")?;
     let current = existing(&state, id).await?;
     check_writer(&caller, &current.content.owner)?;
@@ -158,7 +153,7 @@ pub async fn read(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let id = parse_id(&id)?;
+    let id = super::parse_id(&id)?;
     caller.require_any(
         &[Role::RecordsEditor, Role::Analyst, Role::Screener],
         "reading records",
@@ -185,7 +180,7 @@ pub async fn history(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let id = parse_id(&id)?;
+    let id = super::parse_id(&id)?;
     caller.require_any(
         &[Role::RecordsEditor, Role::Analyst],
         "reading a record's history",
