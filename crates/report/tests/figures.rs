@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use portwatch_model::{AuditAction, Category, NoticeKind};
-use portwatch_report::{FiguresBuilder, HitFacts, OTHER_SITE};
+use portwatch_report::{FiguresBuilder, OTHER_SITE};
 use time::macros::{date, datetime};
 
 #[test]
@@ -229,7 +229,6 @@ fn foreign_terrorist_fighters_are_distinct_persons() {
     assert_eq!(f.hits_by_notice.get(&NoticeKind::Red), Some(&3));
     assert_eq!(f.hits_by_notice.get(&NoticeKind::Blue), Some(&3));
     assert_eq!(f.hits_by_notice.get(&NoticeKind::Yellow), None);
-    let _ = HitFacts::default();
 }
 
 #[test]
