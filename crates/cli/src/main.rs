@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 
+/// Where the store lives unless `--data` or `PORTWATCH_DATA` says otherwise.
+const DEFAULT_DATA: &str = "portwatch-data";
+
 /// portwatch screens travellers, travel documents and vehicles against police databases
 /// (stolen and lost travel documents, nominal data with notices, stolen motor vehicles).
 #[derive(Parser)]
@@ -21,7 +24,7 @@ struct Cli {
         long,
         global = true,
         env = "PORTWATCH_DATA",
-        default_value = "portwatch-data"
+        default_value = DEFAULT_DATA
     )]
     data: PathBuf,
 
@@ -95,12 +98,10 @@ enum Command {
     },
 }
 
-/// The demo keeps its data apart from a real store: `portwatch-demo` unless `--data` says
-/// otherwise.
+/// The demo keeps its data apart from a real store: `portwatch-demo` unless `--data` (or
+/// `PORTWATCH_DATA`) names a directory other than the default.
 fn demo_data(data: &std::path::Path) -> PathBuf {
-    if data == std::path::Path::new("portwatch-data")
-        && std::env::var_os("PORTWATCH_DATA").is_none()
-    {
+    if data == std::path::Path::new(DEFAULT_DATA) && std::env::var_os("PORTWATCH_DATA").is_none() {
         PathBuf::from("portwatch-demo")
     } else {
         data.to_path_buf()
