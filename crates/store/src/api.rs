@@ -17,6 +17,7 @@ use portwatch_model::{
 
 use crate::error::Result;
 pub use crate::find::RecordQuery;
+use crate::prepared::PreparedRecords;
 
 /// What happened to one item of [`Store::put_records`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +197,11 @@ pub trait Store: Send + Sync {
     /// An item whose key belongs to another owner is [`PutOutcome::Rejected`] and the rest of
     /// the batch still applies. Outcomes are in the order of `batch`.
     fn put_records(&self, batch: &[RecordContent], at: OffsetDateTime) -> Result<Vec<PutOutcome>>;
+
+    /// [`Store::put_records`] of a batch already serialised and hashed by
+    /// [`PreparedRecords::new`], so that a caller with a stream of batches (an import) does
+    /// that work on another thread while the previous batch is written.
+    fn put_prepared(&self, batch: &PreparedRecords, at: OffsetDateTime) -> Result<Vec<PutOutcome>>;
 
     /// Replaces the content of a record (a new version unless the content is identical and the
     /// record active). `content.owner` must be the record's owner; with `expected_version`, the

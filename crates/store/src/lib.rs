@@ -82,12 +82,15 @@
 //! # Import speed
 //!
 //! [`Store::put_records`] takes a batch (10,000–50,000 rows is a good size: one transaction
-//! and one sync each) and serialises and hashes it before taking the write lock, on two
-//! threads for large batches. A batch with distinct natural keys then takes a bulk path
-//! (`sqlite/bulk.rs`): keys are looked up 64 at a time, and new records are inserted 64 rows
-//! per statement, sorted by key hash so that the key index is filled in its own order. New
-//! stores use 16 KiB pages (shallower B-trees than SQLite's 4 KiB) and checkpoint the WAL
-//! every ~40 MiB.
+//! and one sync each). Serialising and hashing the contents needs no lock, so a caller with a
+//! stream of batches does it on another thread with [`PreparedRecords::new`] and writes with
+//! [`Store::put_prepared`] (`portwatch import` prepares the next batch while the last one is
+//! written); `put_records` does it itself, on two threads for large batches. A batch with
+//! distinct natural keys then takes a bulk path (`sqlite/bulk.rs`): keys are looked up 64 at
+//! a time, and new records are inserted 64 rows per statement, sorted by key hash so that the
+//! key index is filled in its own order. New stores use 16 KiB pages (shallower B-trees than
+//! SQLite's 4 KiB) and checkpoint the WAL every ~40 MiB; SQLite is built without its memory
+//! statistics (`.cargo/config.toml`), which cost a global mutex on every allocation.
 //! `benches/import.rs` measures fresh imports and re-imports of unchanged rows against a plain
 //! `INSERT` of the same rows into an unindexed table, in the same run.
 
@@ -97,6 +100,7 @@ mod content;
 pub mod error;
 mod find;
 pub mod postgres;
+mod prepared;
 pub mod sqlite;
 
 pub use crate::postgres::{open, PgStore};
@@ -105,4 +109,5 @@ pub use api::{
     RecordCount, RecordQuery, Store, StoreStats,
 };
 pub use error::{Result, StoreError};
+pub use prepared::PreparedRecords;
 pub use sqlite::SqliteStore;

@@ -15,7 +15,8 @@ use common::*;
 use portwatch_model::*;
 use portwatch_store::audit::GENESIS_HASH;
 use portwatch_store::{
-    FollowUp, HitFilter, PgStore, PutOutcome, RecordQuery, SqliteStore, Store, StoreError,
+    FollowUp, HitFilter, PgStore, PreparedRecords, PutOutcome, RecordQuery, SqliteStore, Store,
+    StoreError,
 };
 use time::macros::date;
 
@@ -118,6 +119,7 @@ macro_rules! on_every_backend {
 on_every_backend!(
     a_new_record_is_found_by_id_and_natural_key,
     putting_the_same_batch_again_changes_nothing,
+    a_prepared_batch_is_written_like_a_plain_one,
     a_changed_row_is_a_new_version_and_history_keeps_all,
     the_same_key_twice_in_one_batch_is_applied_in_order,
     only_the_owner_changes_a_record,
@@ -187,6 +189,37 @@ fn putting_the_same_batch_again_changes_nothing(b: &Backend) {
         assert_eq!(again, &PutOutcome::Unchanged { id: a.id() });
     }
     assert_eq!(store(b).head_seq().unwrap(), 3, "no new change was logged");
+}
+
+fn a_prepared_batch_is_written_like_a_plain_one(b: &Backend) {
+    let batch = vec![
+        document("ncb-rabat", "AB1"),
+        person("ncb-rabat", "p-1", "Anna Eriksson"),
+    ];
+    let prepared = PreparedRecords::new(batch.clone()).unwrap();
+    assert_eq!(prepared.contents(), &batch[..]);
+    let first = store(b).put_prepared(&prepared, at(0)).unwrap();
+    assert!(matches!(first[0], PutOutcome::Created { .. }), "{first:?}");
+    let found = store(b).record(first[1].id()).unwrap().unwrap();
+    assert_eq!(found.content, batch[1]);
+    // The same rows again through the plain path: found equal, so the stored form and
+    // hashes of both paths are the same.
+    let again = store(b).put_records(&batch, at(5)).unwrap();
+    for (a, again) in first.iter().zip(&again) {
+        assert_eq!(again, &PutOutcome::Unchanged { id: a.id() });
+    }
+    // And a changed row prepared on its own becomes version 2.
+    let changed = document_with("ncb-rabat", "AB1", DocumentStatus::StolenIssued);
+    let out = store(b)
+        .put_prepared(&PreparedRecords::new(vec![changed]).unwrap(), at(9))
+        .unwrap();
+    assert_eq!(
+        out,
+        vec![PutOutcome::Updated {
+            id: first[0].id(),
+            version: 2
+        }]
+    );
 }
 
 fn a_changed_row_is_a_new_version_and_history_keeps_all(b: &Backend) {

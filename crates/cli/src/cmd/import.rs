@@ -1,8 +1,8 @@
 //! `portwatch import FILE…`: load native CSV or JSON Lines files into the store.
 //!
-//! Rows are read by a reader thread and written in batches of about 10,000 by
-//! [`Store::put_records`] (one transaction each), so parsing the next batch overlaps writing
-//! the last one. Re-importing a file changes nothing; a changed row becomes a new version.
+//! Rows are read, serialised and hashed by a reader thread ([`PreparedRecords`]) and written
+//! in batches of about 10,000 by [`Store::put_prepared`] (one transaction each), so preparing
+//! the next batch overlaps writing the last one. Re-importing a file changes nothing; a changed row becomes a new version.
 //!
 //! `--on-error abort` (the default) must import nothing of a file set with a bad row. Two ways
 //! exist: hold the whole import in one transaction, or read every file once to check it before
@@ -27,12 +27,12 @@ use time::OffsetDateTime;
 use portwatch_formats::native::{Format, ReadOptions, Reader, RowError};
 use portwatch_model::{AgencyId, Database, RecordContent, Visibility};
 use portwatch_report::grouped;
-use portwatch_store::{PutOutcome, Store};
+use portwatch_store::{PreparedRecords, PutOutcome, Store};
 
 use super::import_lists::{self, ImportFormatArg, ListPlan};
 use super::UsageError;
 
-/// Rows per call to `put_records`: one transaction and one disk sync each.
+/// Rows per call to `put_prepared`: one transaction and one disk sync each.
 pub const BATCH_ROWS: usize = 10_000;
 
 /// How many bad rows (and refused rows) the summary lists before "and N more".
@@ -408,13 +408,21 @@ fn check_file(
     Ok(())
 }
 
-/// What the reader thread hands the writer: a batch of good rows and the bad rows among them.
+/// A batch as the reader thread collects it: good rows and the bad rows among them.
 struct Batch {
     records: Vec<RecordContent>,
     bad: Vec<RowError>,
 }
 
-/// Reads on one thread and writes on this one, a bounded number of batches apart.
+/// What the reader thread hands the writer: a batch with its good rows already serialised
+/// and hashed ([`PreparedRecords`]), so that the writer only writes.
+struct ReadyBatch {
+    records: portwatch_store::Result<PreparedRecords>,
+    bad: Vec<RowError>,
+}
+
+/// Reads and prepares on one thread and writes on this one, a bounded number of batches
+/// apart: with two cores, parsing and encoding the next batch overlap writing this one.
 fn import_file(
     store: &dyn Store,
     file: &Path,
@@ -430,7 +438,7 @@ fn import_file(
             return Ok(());
         }
     };
-    let (sender, batches) = sync_channel::<Batch>(2);
+    let (sender, batches) = sync_channel::<ReadyBatch>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut batch = Batch::new();
@@ -441,22 +449,25 @@ fn import_file(
                 }
                 if batch.records.len() + batch.bad.len() >= BATCH_ROWS {
                     let full = std::mem::replace(&mut batch, Batch::new());
-                    if sender.send(full).is_err() {
+                    if sender.send(full.prepare()).is_err() {
                         return; // The writer stopped on an error.
                     }
                 }
             }
             // The writer may have stopped on an error; nothing more to do then.
-            let _ = sender.send(batch);
+            let _ = sender.send(batch.prepare());
         });
         for batch in batches {
-            summary.read += (batch.records.len() + batch.bad.len()) as u64;
+            let records = batch
+                .records
+                .with_context(|| format!("importing {}", file.display()))?;
+            summary.read += (records.len() + batch.bad.len()) as u64;
             for e in batch.bad {
                 summary.bad_row(file, e);
             }
-            if !batch.records.is_empty() {
+            if !records.is_empty() {
                 let outcomes = store
-                    .put_records(&batch.records, OffsetDateTime::now_utc())
+                    .put_prepared(&records, OffsetDateTime::now_utc())
                     .with_context(|| format!("importing {}", file.display()))?;
                 summary.tally(&outcomes);
             }
@@ -471,6 +482,13 @@ impl Batch {
         Batch {
             records: Vec::with_capacity(BATCH_ROWS),
             bad: Vec::new(),
+        }
+    }
+
+    fn prepare(self) -> ReadyBatch {
+        ReadyBatch {
+            records: PreparedRecords::new(self.records),
+            bad: self.bad,
         }
     }
 }

@@ -83,6 +83,7 @@ use crate::api::{
     Store, StoreStats,
 };
 use crate::error::{Result, StoreError};
+use crate::prepared::PreparedRecords;
 use blocking::{blocking, drop_off_runtime, off_runtime, Blocking};
 
 pub use listen::{ChangeListener, HitListener};
@@ -471,7 +472,14 @@ pub fn open(location: &str) -> Result<Box<dyn Store>> {
 
 impl Store for PgStore {
     fn put_records(&self, batch: &[RecordContent], at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
-        self.write(|tx| records::put(tx, batch, at, &self.channel))
+        let encodings = crate::prepared::encode_all(batch)?;
+        let items = crate::prepared::pair(batch, &encodings);
+        self.write(|tx| records::put(tx, &items, at, &self.channel))
+    }
+
+    fn put_prepared(&self, batch: &PreparedRecords, at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
+        let items = batch.items();
+        self.write(|tx| records::put(tx, &items, at, &self.channel))
     }
 
     fn update_record(

@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 
 use postgres::Transaction;
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -22,25 +21,7 @@ use portwatch_model::{AgencyId, Database, Id, Record, RecordContent, RecordStatu
 use crate::api::{Change, PutOutcome, RecordCount, StoreStats};
 use crate::error::{Result, StoreError};
 use crate::find::{RecordQuery, TextMatch, SCAN_BATCH};
-
-/// A content ready to be written: its stored JSON, the hash of that JSON and its natural key.
-struct Encoded<'a> {
-    content: &'a RecordContent,
-    json: Vec<u8>,
-    hash: Vec<u8>,
-    natural_key: String,
-}
-
-fn encode(content: &RecordContent) -> Result<Encoded<'_>> {
-    let mut json = Vec::with_capacity(384);
-    crate::content::encode_into(content, &mut json)?;
-    Ok(Encoded {
-        content,
-        hash: Sha256::digest(&json).to_vec(),
-        natural_key: content.natural_key(),
-        json,
-    })
-}
+use crate::prepared::{Encoded, Encoding};
 
 /// The `records` row of a record, as a write sees and changes it.
 struct Head {
@@ -196,17 +177,16 @@ fn is_unchanged(head: &Head, item: &Encoded<'_>) -> Result<bool> {
 /// Writes a batch by natural key (see [`crate::Store::put_records`]).
 pub(super) fn put(
     tx: &mut Transaction<'_>,
-    batch: &[RecordContent],
+    encoded: &[Encoded<'_>],
     at: OffsetDateTime,
     channel: &str,
 ) -> Result<Vec<PutOutcome>> {
-    let encoded: Vec<Encoded<'_>> = batch.iter().map(encode).collect::<Result<_>>()?;
     let before = lock_change_log(tx)?;
-    let mut heads = heads_of(tx, &encoded)?;
+    let mut heads = heads_of(tx, encoded)?;
     let mut next_seq = before + 1;
     let mut versions = Vec::new();
     let mut outcomes = Vec::with_capacity(encoded.len());
-    for item in &encoded {
+    for item in encoded {
         let outcome = match heads.get_mut(&item.natural_key) {
             None => {
                 let id = Id::generate();
@@ -240,7 +220,7 @@ fn new_head(id: Id, item: &Encoded<'_>, seq: i64) -> Head {
         owner: item.content.owner.as_str().to_string(),
         version: 1,
         status: RecordStatus::Active,
-        content_hash: item.hash.clone(),
+        content_hash: item.hash.to_vec(),
         latest_seq: seq,
         latest_json: Some(item.json.clone()),
         is_new: true,
@@ -292,7 +272,7 @@ fn advance(
     });
     head.natural_key.clone_from(&item.natural_key);
     head.status = status;
-    head.content_hash.clone_from(&item.hash);
+    head.content_hash = item.hash.to_vec();
     head.latest_seq = seq;
     head.latest_json = Some(item.json.clone());
     head.dirty = true;
@@ -453,7 +433,8 @@ pub(super) fn update(
             content.database()
         )));
     }
-    let item = encode(content)?;
+    let encoding = Encoding::of(content)?;
+    let item = Encoded::new(content, &encoding);
     if item.natural_key != head.natural_key {
         if let Some(other) = tx.query_opt(
             "SELECT id FROM records WHERE natural_key = $1",
@@ -490,7 +471,8 @@ pub(super) fn cancel(
         return require_latest(tx, id);
     }
     let latest = require_latest(tx, id)?;
-    let item = encode(&latest.content)?;
+    let encoding = Encoding::of(&latest.content)?;
+    let item = Encoded::new(&latest.content, &encoding);
     write_one(tx, head, &item, RecordStatus::Cancelled, at, channel)?;
     require_latest(tx, id)
 }

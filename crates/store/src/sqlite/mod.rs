@@ -26,6 +26,7 @@ use crate::api::{
     AuditReport, Change, FollowUp, HitFilter, PutOutcome, RecordQuery, Store, StoreStats,
 };
 use crate::error::{Result, StoreError};
+use crate::prepared::{self, PreparedRecords};
 
 pub use schema::LATEST_VERSION as LATEST_SCHEMA_VERSION;
 
@@ -244,8 +245,14 @@ fn configure(conn: &Connection, role: ConnectionRole) -> Result<()> {
 
 impl Store for SqliteStore {
     fn put_records(&self, batch: &[RecordContent], at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
-        let encoded = records::encode_batch(batch)?;
-        self.write(|tx| records::put(tx, &encoded, at))
+        let encodings = prepared::encode_all(batch)?;
+        let items = prepared::pair(batch, &encodings);
+        self.write(|tx| records::put(tx, &items, at))
+    }
+
+    fn put_prepared(&self, batch: &PreparedRecords, at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
+        let items = batch.items();
+        self.write(|tx| records::put(tx, &items, at))
     }
 
     fn update_record(

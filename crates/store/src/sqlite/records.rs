@@ -1,7 +1,6 @@
 //! Records, their versions and the change log on SQLite.
 
 use rusqlite::{params, CachedStatement, OptionalExtension, Row, Transaction};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -10,59 +9,7 @@ use portwatch_model::{AgencyId, Database, Id, Record, RecordContent, RecordStatu
 use crate::api::{Change, PutOutcome, RecordCount, StoreStats};
 use crate::error::{Result, StoreError};
 use crate::find::{RecordQuery, TextMatch};
-
-/// A content ready to be written: its JSON, the hash of that JSON and its natural key,
-/// computed before the write lock is taken.
-pub(super) struct Encoded<'a> {
-    pub(super) content: &'a RecordContent,
-    pub(super) json: Vec<u8>,
-    pub(super) hash: [u8; 32],
-    pub(super) natural_key: String,
-    pub(super) key_hash: i64,
-}
-
-/// The 64-bit hash of a natural key that the `records_by_key` index holds.
-fn key_hash(natural_key: &str) -> i64 {
-    let digest = Sha256::digest(natural_key.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(first)
-}
-
-fn encode(content: &RecordContent) -> Result<Encoded<'_>> {
-    let mut json = Vec::with_capacity(384);
-    crate::content::encode_into(content, &mut json)?;
-    let hash = Sha256::digest(&json).into();
-    let natural_key = content.natural_key();
-    Ok(Encoded {
-        content,
-        json,
-        hash,
-        key_hash: key_hash(&natural_key),
-        natural_key,
-    })
-}
-
-/// Batches at least this long are encoded on two threads.
-const PARALLEL_ENCODE_FROM: usize = 4_096;
-
-/// Encodes a batch; a large one in two halves at once, since serialising and hashing is a
-/// good part of an import's time and needs no lock.
-pub(super) fn encode_batch(batch: &[RecordContent]) -> Result<Vec<Encoded<'_>>> {
-    if batch.len() < PARALLEL_ENCODE_FROM {
-        return batch.iter().map(encode).collect();
-    }
-    let (first, second) = batch.split_at(batch.len() / 2);
-    let (first, second) = std::thread::scope(|scope| {
-        let helper = scope.spawn(|| second.iter().map(encode).collect::<Result<Vec<_>>>());
-        let first = first.iter().map(encode).collect::<Result<Vec<_>>>();
-        (first, helper.join())
-    });
-    let mut encoded = first?;
-    // The helper only serialises and hashes; a panic there is a bug worth surfacing as is.
-    encoded.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
-    Ok(encoded)
-}
+use crate::prepared::{key_hash, Encoded, Encoding};
 
 /// The `records` row of a record: what a write needs to decide and to chain a new version.
 pub(super) struct Head {
@@ -79,6 +26,9 @@ pub(super) struct Head {
 
 pub(super) const HEAD_COLUMNS: &str =
     "pk, id, natural_key, database, owner, version, status, content_hash, latest_seq";
+
+/// How many columns [`HEAD_COLUMNS`] names (the index of a column selected after them).
+pub(super) const HEAD_COLUMN_COUNT: usize = 9;
 
 pub(super) fn head_from_row(row: &Row<'_>) -> rusqlite::Result<Head> {
     Ok(Head {
@@ -391,7 +341,8 @@ pub(super) fn update(
             content.database()
         )));
     }
-    let item = encode(content)?;
+    let encoding = Encoding::of(content)?;
+    let item = Encoded::new(content, &encoding);
     if item.natural_key != head.natural_key {
         if let Some(other) = head_by_natural_key(tx, &item.natural_key)? {
             return Err(StoreError::Conflict(format!(
@@ -421,7 +372,8 @@ pub(super) fn cancel(
         return require_latest(tx, id);
     }
     let latest = require_latest(tx, id)?;
-    let item = encode(&latest.content)?;
+    let encoding = Encoding::of(&latest.content)?;
+    let item = Encoded::new(&latest.content, &encoding);
     VersionWriter::new(tx, at)?.next_version(&head, &item, RecordStatus::Cancelled)?;
     require_latest(tx, id)
 }

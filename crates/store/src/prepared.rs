@@ -1,0 +1,144 @@
+//! Record contents made ready to write, away from the write lock.
+//!
+//! Before a record is written its content is serialised to the stored form, hashed, and its
+//! natural key computed and hashed. That is a good part of an import's work and needs neither
+//! the database nor any lock, so it is split from the write: [`PreparedRecords::new`] does it
+//! on whichever thread calls it (an import's reader thread, while the previous batch is being
+//! written), and [`Store::put_prepared`] only writes.
+//!
+//! [`Store::put_prepared`]: crate::Store::put_prepared
+
+use std::ops::Deref;
+
+use sha2::{Digest, Sha256};
+
+use portwatch_model::RecordContent;
+
+use crate::error::Result;
+
+/// A batch of record contents with their stored form computed, ready for
+/// [`Store::put_prepared`](crate::Store::put_prepared).
+#[derive(Debug)]
+pub struct PreparedRecords {
+    contents: Vec<RecordContent>,
+    encodings: Vec<Encoding>,
+}
+
+impl PreparedRecords {
+    /// Serialises and hashes every content of `contents`, on this thread.
+    pub fn new(contents: Vec<RecordContent>) -> Result<PreparedRecords> {
+        let encodings = contents.iter().map(Encoding::of).collect::<Result<_>>()?;
+        Ok(PreparedRecords {
+            contents,
+            encodings,
+        })
+    }
+
+    /// The contents, in the order given.
+    pub fn contents(&self) -> &[RecordContent] {
+        &self.contents
+    }
+
+    pub fn len(&self) -> usize {
+        self.contents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.contents.is_empty()
+    }
+
+    /// The batch as the backends write it.
+    pub(crate) fn items(&self) -> Vec<Encoded<'_>> {
+        pair(&self.contents, &self.encodings)
+    }
+}
+
+/// The stored form of one content and the keys a write looks it up by.
+#[derive(Debug)]
+pub(crate) struct Encoding {
+    /// The stored content (see [`crate::content`]).
+    pub(crate) json: Vec<u8>,
+    /// SHA-256 of `json`: equal hashes mean an unchanged record.
+    pub(crate) hash: [u8; 32],
+    /// [`RecordContent::natural_key`].
+    pub(crate) natural_key: String,
+    /// The first 8 bytes of SHA-256 of the natural key, as the SQLite key index holds it.
+    pub(crate) key_hash: i64,
+}
+
+impl Encoding {
+    pub(crate) fn of(content: &RecordContent) -> Result<Encoding> {
+        let mut json = Vec::with_capacity(384);
+        crate::content::encode_into(content, &mut json)?;
+        let hash = Sha256::digest(&json).into();
+        let natural_key = content.natural_key();
+        Ok(Encoding {
+            json,
+            hash,
+            key_hash: key_hash(&natural_key),
+            natural_key,
+        })
+    }
+}
+
+/// The 64-bit hash of a natural key that the SQLite `records_by_key` index holds.
+pub(crate) fn key_hash(natural_key: &str) -> i64 {
+    let digest = Sha256::digest(natural_key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// A content beside its encoding; reads the encoding's fields through `Deref`.
+pub(crate) struct Encoded<'a> {
+    pub(crate) content: &'a RecordContent,
+    encoding: &'a Encoding,
+}
+
+impl<'a> Encoded<'a> {
+    pub(crate) fn new(content: &'a RecordContent, encoding: &'a Encoding) -> Self {
+        Encoded { content, encoding }
+    }
+}
+
+impl Deref for Encoded<'_> {
+    type Target = Encoding;
+
+    fn deref(&self) -> &Encoding {
+        self.encoding
+    }
+}
+
+/// Pairs contents with their encodings (of the same length, made from them).
+pub(crate) fn pair<'a>(
+    contents: &'a [RecordContent],
+    encodings: &'a [Encoding],
+) -> Vec<Encoded<'a>> {
+    debug_assert_eq!(contents.len(), encodings.len());
+    contents
+        .iter()
+        .zip(encodings)
+        .map(|(content, encoding)| Encoded::new(content, encoding))
+        .collect()
+}
+
+/// Batches at least this long are encoded on two threads by [`encode_all`].
+const PARALLEL_ENCODE_FROM: usize = 4_096;
+
+/// Encodes a batch for a caller that did not prepare it; a large one in two halves at once,
+/// since the caller is about to wait for the write lock anyway.
+pub(crate) fn encode_all(batch: &[RecordContent]) -> Result<Vec<Encoding>> {
+    if batch.len() < PARALLEL_ENCODE_FROM {
+        return batch.iter().map(Encoding::of).collect();
+    }
+    let (first, second) = batch.split_at(batch.len() / 2);
+    let (first, second) = std::thread::scope(|scope| {
+        let helper = scope.spawn(|| second.iter().map(Encoding::of).collect::<Result<Vec<_>>>());
+        let first = first.iter().map(Encoding::of).collect::<Result<Vec<_>>>();
+        (first, helper.join())
+    });
+    let mut encoded = first?;
+    // The helper only serialises and hashes; a panic there is a bug worth surfacing as is.
+    encoded.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+    Ok(encoded)
+}
