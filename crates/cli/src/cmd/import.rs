@@ -1,8 +1,9 @@
 //! `portwatch import FILE…`: load native CSV or JSON Lines files into the store.
 //!
 //! Rows are read, serialised and hashed by a reader thread ([`PreparedRecords`]) and written
-//! in batches of about 10,000 by [`Store::put_prepared`] (one transaction each), so preparing
-//! the next batch overlaps writing the last one. Re-importing a file changes nothing; a changed row becomes a new version.
+//! in batches of 50,000 by [`Store::put_prepared`] (one transaction each), so preparing the
+//! next batch overlaps writing the last one. Re-importing a file changes nothing; a changed
+//! row becomes a new version.
 //!
 //! `--on-error abort` (the default) must import nothing of a file set with a bad row. Two ways
 //! exist: hold the whole import in one transaction, or read every file once to check it before
@@ -33,7 +34,14 @@ use super::import_lists::{self, ImportFormatArg, ListPlan};
 use super::UsageError;
 
 /// Rows per call to `put_prepared`: one transaction and one disk sync each.
-pub const BATCH_ROWS: usize = 10_000;
+///
+/// Large, because natural keys reach the store's key index in random order: once the index
+/// outgrows a batch, every batch rewrites nearly every leaf of it, whatever the batch's size,
+/// so the cost per row falls with the batch. Measured with `portwatch import` of 3 million
+/// document rows into a fresh store: 103k rows/s with batches of 10,000, 163–176k with
+/// 50,000, 191k with 100,000 (but 500 MB resident against 310 MB); 300,000 rows import as
+/// fast either way.
+pub const BATCH_ROWS: usize = 50_000;
 
 /// How many bad rows (and refused rows) the summary lists before "and N more".
 const SHOWN_PROBLEMS: usize = 20;
