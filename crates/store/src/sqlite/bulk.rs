@@ -14,8 +14,6 @@
 //! row of the same batch, so writing new records after the whole batch has been decided
 //! cannot change any lookup.
 
-use std::collections::HashSet;
-
 use rusqlite::{params_from_iter, ToSql};
 
 use portwatch_model::Id;
@@ -30,36 +28,35 @@ use crate::prepared::Encoded;
 /// Rows per lookup and per multi-row insert (well under SQLite's 32,766 bound variables).
 const GROUP: usize = 64;
 
-/// True when no natural key appears twice in the batch. Compares the keys' 64-bit hashes,
-/// and the texts only of keys whose hashes are equal.
-pub(super) fn keys_are_distinct(batch: &[Encoded<'_>]) -> bool {
-    let by_hash = positions_by_key_hash(batch);
-    by_hash.windows(2).all(|pair| {
-        let (a, b) = (&batch[pair[0]], &batch[pair[1]]);
-        a.key_hash != b.key_hash || !same_hash_run_repeats_a_key(batch, &by_hash, a.key_hash)
-    })
+/// The positions of a batch's items in key order: by key hash, then by key text (compared
+/// only when two hashes are equal). Look-ups walk the key index in this order, and a key
+/// named twice in the batch shows as two neighbours.
+pub(super) struct KeyOrder(Vec<usize>);
+
+impl KeyOrder {
+    pub(super) fn of(batch: &[Encoded<'_>]) -> KeyOrder {
+        let mut positions: Vec<usize> = (0..batch.len()).collect();
+        positions.sort_unstable_by(|&a, &b| key(&batch[a]).cmp(&key(&batch[b])));
+        KeyOrder(positions)
+    }
+
+    /// True when no natural key appears twice in the batch.
+    pub(super) fn keys_are_distinct(&self, batch: &[Encoded<'_>]) -> bool {
+        self.0
+            .windows(2)
+            .all(|pair| key(&batch[pair[0]]) != key(&batch[pair[1]]))
+    }
+
+    /// The positions of the items whose key hash is `hash`.
+    fn with_key_hash(&self, batch: &[Encoded<'_>], hash: i64) -> &[usize] {
+        let start = self.0.partition_point(|&i| batch[i].key_hash < hash);
+        let len = self.0[start..].partition_point(|&i| batch[i].key_hash == hash);
+        &self.0[start..start + len]
+    }
 }
 
-/// The positions of the batch's items, sorted by key hash.
-fn positions_by_key_hash(batch: &[Encoded<'_>]) -> Vec<usize> {
-    let mut positions: Vec<usize> = (0..batch.len()).collect();
-    positions.sort_unstable_by_key(|&i| batch[i].key_hash);
-    positions
-}
-
-/// The positions (in `by_hash`, sorted by key hash) of the items whose key hash is `hash`.
-fn with_key_hash<'p>(batch: &[Encoded<'_>], by_hash: &'p [usize], hash: i64) -> &'p [usize] {
-    let start = by_hash.partition_point(|&i| batch[i].key_hash < hash);
-    let len = by_hash[start..].partition_point(|&i| batch[i].key_hash == hash);
-    &by_hash[start..start + len]
-}
-
-/// True when two items sharing the key hash `hash` have the same natural key.
-fn same_hash_run_repeats_a_key(batch: &[Encoded<'_>], by_hash: &[usize], hash: i64) -> bool {
-    let run = with_key_hash(batch, by_hash, hash);
-    let mut seen = HashSet::with_capacity(run.len());
-    !run.iter()
-        .all(|&i| seen.insert(batch[i].natural_key.as_str()))
+fn key<'a>(item: &'a Encoded<'_>) -> (i64, &'a str) {
+    (item.key_hash, item.natural_key.as_str())
 }
 
 /// A new record decided on but not written yet.
@@ -73,12 +70,13 @@ struct NewRecord<'b> {
     pk: i64,
 }
 
-/// Puts a batch of distinct natural keys (see [`super::records::put`]).
+/// Puts a batch of distinct natural keys in `order` (see [`super::records::put`]).
 pub(super) fn put(
     writer: &mut VersionWriter<'_>,
     batch: &[Encoded<'_>],
+    order: &KeyOrder,
 ) -> Result<Vec<PutOutcome>> {
-    let heads = heads_of_batch(writer, batch)?;
+    let heads = heads_of_batch(writer, batch, order)?;
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut new_records = Vec::new();
     for (item, head) in batch.iter().zip(heads) {
@@ -117,15 +115,18 @@ pub(super) fn put(
 /// The stored heads of the batch's natural keys, by position in the batch (`None` for a new
 /// key). Keys are looked up in hash order, so that consecutive lookups walk the index
 /// forwards; no per-row hashing beyond the key hash already computed.
-fn heads_of_batch(writer: &VersionWriter<'_>, batch: &[Encoded<'_>]) -> Result<Vec<Option<Head>>> {
-    let by_hash = positions_by_key_hash(batch);
+fn heads_of_batch(
+    writer: &VersionWriter<'_>,
+    batch: &[Encoded<'_>],
+    order: &KeyOrder,
+) -> Result<Vec<Option<Head>>> {
     let placeholders = vec!["?"; GROUP].join(", ");
     let mut stmt = writer.tx.prepare_cached(&format!(
         "SELECT {HEAD_COLUMNS}, key_hash FROM records WHERE key_hash IN ({placeholders})"
     ))?;
     let mut heads: Vec<Option<Head>> = Vec::with_capacity(batch.len());
     heads.resize_with(batch.len(), || None);
-    for chunk in by_hash.chunks(GROUP) {
+    for chunk in order.0.chunks(GROUP) {
         // A short last chunk repeats its first hash to fill the statement's fixed arity.
         let hashes = (0..GROUP).map(|i| batch[*chunk.get(i).unwrap_or(&chunk[0])].key_hash);
         let mut rows = stmt.query(params_from_iter(hashes))?;
@@ -133,7 +134,8 @@ fn heads_of_batch(writer: &VersionWriter<'_>, batch: &[Encoded<'_>]) -> Result<V
             let head = head_from_row(row)?;
             let hash: i64 = row.get(HEAD_COLUMN_COUNT)?;
             // Another key with the same 64-bit hash is not this batch's business.
-            let position = with_key_hash(batch, &by_hash, hash)
+            let position = order
+                .with_key_hash(batch, hash)
                 .iter()
                 .find(|&&i| batch[i].natural_key == head.natural_key);
             if let Some(&i) = position {
@@ -244,7 +246,7 @@ mod tests {
             .iter()
             .map(|e| Encoded::new(&content, e))
             .collect();
-        keys_are_distinct(&items)
+        KeyOrder::of(&items).keys_are_distinct(&items)
     }
 
     #[test]
@@ -266,10 +268,8 @@ mod tests {
             .iter()
             .map(|e| Encoded::new(&content, e))
             .collect();
-        let by_hash = positions_by_key_hash(&items);
-        let mut run = with_key_hash(&items, &by_hash, 5).to_vec();
-        run.sort_unstable();
-        assert_eq!(run, [0, 2]);
-        assert!(with_key_hash(&items, &by_hash, 4).is_empty());
+        let order = KeyOrder::of(&items);
+        assert_eq!(order.with_key_hash(&items, 5), [0, 2], "x before z");
+        assert!(order.with_key_hash(&items, 4).is_empty());
     }
 }

@@ -124,8 +124,9 @@ pub(super) fn put(
     at: OffsetDateTime,
 ) -> Result<Vec<PutOutcome>> {
     let mut writer = VersionWriter::new(tx, at)?;
-    if super::bulk::keys_are_distinct(batch) {
-        return super::bulk::put(&mut writer, batch);
+    let order = super::bulk::KeyOrder::of(batch);
+    if order.keys_are_distinct(batch) {
+        return super::bulk::put(&mut writer, batch, &order);
     }
     batch
         .iter()
