@@ -223,19 +223,11 @@ fn bench_documents(engine: &Engine, world: &World, args: &EngineBench, today: ti
     );
 }
 
+/// The query's traveller as the engine takes it (`None` for other subjects or a traveller
+/// the engine would refuse).
 fn traveller_of(query: &Query) -> Option<Traveller> {
-    match &query.subject {
-        portwatch_sim::Subject::Traveller(t) => TravellerRequest {
-            names: t.names.clone(),
-            birth_date: t.birth_date.clone(),
-            sex: t.sex.clone(),
-            nationality: t.nationality.clone(),
-            document_number: t.document_number.clone(),
-            issuing_state: t.issuing_state.clone(),
-            ..TravellerRequest::default()
-        }
-        .check()
-        .ok(),
+    match subject_of(query) {
+        Subject::Traveller(t) => t.check().ok(),
         _ => None,
     }
 }

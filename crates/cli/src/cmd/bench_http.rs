@@ -241,19 +241,13 @@ async fn phases(benches: &[Bench], args: &HttpBench) -> anyhow::Result<()> {
     }
     let names: Vec<String> = benches.iter().map(|b| b.backend.to_string()).collect();
     row("", &names, &[], "");
-    let imports: Vec<Rate> = benches.iter().map(|b| b.import).collect();
-    row(
+    rate_row(
         "import (put_records, batches of 10,000)",
-        &imports.iter().map(rate_cell).collect::<Vec<_>>(),
-        &imports.iter().map(Rate::per_second).collect::<Vec<_>>(),
-        "",
+        benches.iter().map(|b| b.import),
     );
-    let startups: Vec<Rate> = benches.iter().map(|b| b.startup).collect();
-    row(
+    rate_row(
         "start-up (engine loads every record)",
-        &startups.iter().map(rate_cell).collect::<Vec<_>>(),
-        &startups.iter().map(Rate::per_second).collect::<Vec<_>>(),
-        "",
+        benches.iter().map(|b| b.startup),
     );
     let healthz = phase(benches, args, "GET /healthz (baseline)", None, None, |_| {
         Arc::new(|_| (Method::GET, "/healthz".to_string(), None))
@@ -785,6 +779,17 @@ fn row(label: &str, cells: &[String], rates: &[f64], note: &str) {
 }
 
 /// A rate of items per second and the seconds it took.
+/// A row of one [`Rate`] per backend.
+fn rate_row(label: &str, rates: impl Iterator<Item = Rate>) {
+    let rates: Vec<Rate> = rates.collect();
+    row(
+        label,
+        &rates.iter().map(rate_cell).collect::<Vec<_>>(),
+        &rates.iter().map(Rate::per_second).collect::<Vec<_>>(),
+        "",
+    );
+}
+
 fn rate_cell(rate: &Rate) -> String {
     format!(
         "{:>9} rec/s {:>5.1} s",
