@@ -63,6 +63,10 @@ pub struct EngineBench {
     /// Travellers screened by the rapidfuzz scan (each scans every person name).
     #[arg(long, default_value_t = 30)]
     rapidfuzz_sample: usize,
+    /// Write every match of every traveller (names, record, kind, score, reason) to FILE, one a
+    /// line, so that the answers of two builds can be compared with `diff`.
+    #[arg(long, value_name = "FILE")]
+    matches: Option<PathBuf>,
 }
 
 /// The script of the `--rapidfuzz` baseline, carried in the binary so the bench runs from any
@@ -113,10 +117,39 @@ pub fn run(args: EngineBench) -> anyhow::Result<()> {
         world.clean_queries(args.clean).collect(),
     );
     let latency = bench_travellers(&engine, &planted, &clean, &args, today);
+    if let Some(file) = &args.matches {
+        write_matches(&engine, planted.iter().chain(&clean), file, today)?;
+    }
     if let (true, Some(latency)) = (args.rapidfuzz, &latency) {
         bench_rapidfuzz(&world, &planted, &clean, &args, latency);
     }
     report_quality(&engine, &planted, &clean, today);
+    Ok(())
+}
+
+/// `--matches`: every traveller's matches, one a line.
+fn write_matches<'q>(
+    engine: &Engine,
+    queries: impl Iterator<Item = &'q Query>,
+    file: &Path,
+    today: time::Date,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(file)?);
+    for traveller in queries.filter_map(traveller_of) {
+        for m in engine.match_traveller(&traveller, today) {
+            writeln!(
+                out,
+                "{:?} {} {:?} {:.4} {}",
+                traveller.names,
+                m.record_id,
+                m.match_kind,
+                m.score,
+                serde_json::to_string(&m.reason)?
+            )?;
+        }
+    }
+    out.flush()?;
+    println!("matches of every traveller written to {}", file.display());
     Ok(())
 }
 
