@@ -74,7 +74,9 @@
 //! leaves a database that opens cleanly with every committed transaction and none of an
 //! unfinished one. `NORMAL` would be as safe against a killed process but may lose the last
 //! commits on power loss; since imports commit in batches, FULL costs one `fsync` per batch
-//! and is kept. Foreign keys are enforced. One writer connection behind a mutex serialises the
+//! and is kept. Foreign keys are enforced, except inside a batch of records (`put_records`,
+//! `put_prepared`): the only key such a batch could break is a version's record, which it has
+//! just inserted or read itself, and the check would cost a look-up per version. One writer connection behind a mutex serialises the
 //! writes of a process and `BEGIN IMMEDIATE` those of other processes (waiting up to 10 s
 //! before [`StoreError::Busy`]); readers use their own connections and never wait for the
 //! writer.
