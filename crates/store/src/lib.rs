@@ -76,10 +76,10 @@
 //! commits on power loss; since imports commit in batches, FULL costs one `fsync` per batch
 //! and is kept. Foreign keys are enforced, except inside a batch of records (`put_records`,
 //! `put_prepared`): the only key such a batch could break is a version's record, which it has
-//! just inserted or read itself, and the check would cost a look-up per version. One writer connection behind a mutex serialises the
-//! writes of a process and `BEGIN IMMEDIATE` those of other processes (waiting up to 10 s
-//! before [`StoreError::Busy`]); readers use their own connections and never wait for the
-//! writer.
+//! just inserted or read itself, and the check would cost a look-up per version. One writer
+//! connection behind a mutex serialises the writes of a process and `BEGIN IMMEDIATE` those of
+//! other processes (waiting up to 10 s before [`StoreError::Busy`]); readers use their own
+//! connections and never wait for the writer.
 //!
 //! # Import speed
 //!

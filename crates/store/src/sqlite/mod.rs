@@ -137,11 +137,7 @@ impl SqliteStore {
 
     /// Runs `work` in one write transaction and commits it; any error rolls everything back.
     fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = work(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        commit(&mut lock(&self.writer), work)
     }
 
     /// Runs `work` like [`Self::write`] with SQLite's foreign-key checks off, for the batch
@@ -157,12 +153,7 @@ impl SqliteStore {
         // The setting cannot change inside a transaction: it goes off before BEGIN and is
         // back on after COMMIT or ROLLBACK, before the writer lock is given up.
         conn.pragma_update(None, "foreign_keys", false)?;
-        let outcome = (|| -> Result<T> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let value = work(&tx)?;
-            tx.commit()?;
-            Ok(value)
-        })();
+        let outcome = commit(&mut conn, work);
         let restored = conn.pragma_update(None, "foreign_keys", true);
         let value = outcome?;
         restored?;
@@ -223,6 +214,15 @@ fn is_not_a_database(e: &StoreError) -> bool {
         .downcast_ref::<rusqlite::Error>()
         .and_then(rusqlite::Error::sqlite_error_code)
         == Some(rusqlite::ErrorCode::NotADatabase)
+}
+
+/// Runs `work` in one `BEGIN IMMEDIATE` transaction on `conn` and commits it; an error from
+/// `work` or from the commit rolls everything back (the transaction is dropped unfinished).
+fn commit<T>(conn: &mut Connection, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let value = work(&tx)?;
+    tx.commit()?;
+    Ok(value)
 }
 
 /// A poisoned mutex only means another thread panicked while holding it; the connection inside
