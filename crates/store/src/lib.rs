@@ -90,8 +90,11 @@
 //! written); `put_records` does it itself, on two threads for large batches. A batch with
 //! distinct natural keys then takes a bulk path (`sqlite/bulk.rs`): keys are looked up 64 at
 //! a time, and new records are inserted 64 rows per statement, sorted by key hash so that the
-//! key index is filled in its own order. New stores use 16 KiB pages (shallower B-trees than
-//! SQLite's 4 KiB) and checkpoint the WAL every ~40 MiB; SQLite is built without its memory
+//! key index is filled in its own order, with SQLite's foreign-key and `CHECK` constraints off
+//! for the batch (it cannot break them; see `SqliteStore::write_records`). New stores use
+//! 16 KiB pages (shallower B-trees than SQLite's 4 KiB). Committed pages are copied from the
+//! WAL into the database file by a background thread (`sqlite/checkpoint.rs`), so a batch does
+//! not wait for the pages of the batches before it; SQLite is built without its memory
 //! statistics (`.cargo/config.toml`), which cost a global mutex on every allocation.
 //! `benches/import.rs` measures fresh imports and re-imports of unchanged rows against a plain
 //! `INSERT` of the same rows into an unindexed table, in the same run.

@@ -6,6 +6,7 @@
 //! committed state without waiting for the writer.
 
 mod bulk;
+mod checkpoint;
 mod network;
 mod records;
 pub(crate) mod schema;
@@ -65,6 +66,7 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    checkpointer: checkpoint::Checkpointer,
 }
 
 impl SqliteStore {
@@ -127,36 +129,48 @@ impl SqliteStore {
                 e
             });
         }
+        let checkpointer = checkpoint::Checkpointer::start(&path)?;
         Ok(SqliteStore {
             dir,
             path,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            checkpointer,
         })
     }
 
     /// Runs `work` in one write transaction and commits it; any error rolls everything back.
     fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        commit(&mut lock(&self.writer), work)
+        let value = commit(&mut lock(&self.writer), work)?;
+        self.checkpointer.committed();
+        Ok(value)
     }
 
-    /// Runs `work` like [`Self::write`] with SQLite's foreign-key checks off, for the batch
-    /// record path only.
+    /// Runs `work` like [`Self::write`] with SQLite's foreign-key and `CHECK` constraints off,
+    /// for the batch record path only.
     ///
     /// The one foreign key that path could break is `versions.record_pk`, and it writes only
     /// record keys it has inserted or read in the same transaction (records are never
     /// deleted), so the check can find nothing, yet it costs a look-up of the `records`
-    /// table for every version written: about an eighth of an import's writing time. Every
-    /// other write keeps the checks, which still guard hits, investigations and operations.
+    /// table for every version written: about an eighth of an import's writing time. The
+    /// `CHECK`s of `records` and `versions` guard columns that path fills from the model's
+    /// enums (database, status) and from version numbers it counts up from 1, so they cannot
+    /// fail either, and evaluating them costs about a twentieth. Every other write keeps both
+    /// kinds of checks, which still guard hits, investigations and operations.
     fn write_records<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer);
-        // The setting cannot change inside a transaction: it goes off before BEGIN and is
+        // The settings cannot change inside a transaction: they go off before BEGIN and are
         // back on after COMMIT or ROLLBACK, before the writer lock is given up.
         conn.pragma_update(None, "foreign_keys", false)?;
+        conn.pragma_update(None, "ignore_check_constraints", true)?;
         let outcome = commit(&mut conn, work);
-        let restored = conn.pragma_update(None, "foreign_keys", true);
+        let restored = conn
+            .pragma_update(None, "foreign_keys", true)
+            .and_then(|()| conn.pragma_update(None, "ignore_check_constraints", false));
         let value = outcome?;
         restored?;
+        drop(conn);
+        self.checkpointer.committed();
         Ok(value)
     }
 
@@ -258,10 +272,14 @@ fn configure(conn: &Connection, role: ConnectionRole) -> Result<()> {
         conn.pragma_update(None, "synchronous", "FULL")?;
         // 64 MiB of page cache keeps the natural-key index in memory during large imports.
         conn.pragma_update(None, "cache_size", -65_536)?;
-        // Checkpoint every ~40 MiB of WAL (2,500 pages of 16 KiB) rather than SQLite's
-        // 1,000 pages: index pages changed by consecutive import batches are then copied into
-        // the database file once, not once per batch. Costs that much disk for the WAL file.
-        conn.pragma_update(None, "wal_autocheckpoint", 2_500)?;
+        // The background thread copies commits into the database file (see the checkpoint
+        // module); the writer's own checkpoint only lets the log start again from its
+        // beginning, at 128 MiB. The WAL file keeps that much disk while the store is open.
+        conn.pragma_update(
+            None,
+            "wal_autocheckpoint",
+            checkpoint::WRITER_CHECKPOINT_PAGES,
+        )?;
     } else {
         conn.pragma_update(None, "cache_size", -16_384)?;
     }
@@ -399,30 +417,86 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
 
-    fn foreign_keys_on(store: &SqliteStore) -> bool {
-        store
-            .write(|tx| Ok(tx.pragma_query_value(None, "foreign_keys", |r| r.get::<_, bool>(0))?))
-            .unwrap()
+    /// Whether the writer enforces foreign keys and `CHECK` constraints, read inside `write`.
+    fn checks_on(store: &SqliteStore) -> (bool, bool) {
+        store.write(|tx| Ok(checks_in(tx)?)).unwrap()
+    }
+
+    fn checks_in(tx: &Transaction<'_>) -> rusqlite::Result<(bool, bool)> {
+        let foreign_keys = tx.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+        let ignored: bool =
+            tx.pragma_query_value(None, "ignore_check_constraints", |r| r.get(0))?;
+        Ok((foreign_keys, !ignored))
     }
 
     #[test]
-    fn the_record_path_turns_foreign_key_checks_back_on_whether_it_commits_or_fails() {
+    fn the_record_path_turns_its_checks_back_on_whether_it_commits_or_fails() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::create(dir.path()).unwrap();
-        assert!(foreign_keys_on(&store));
+        assert_eq!(checks_on(&store), (true, true));
 
-        let off_inside = store
-            .write_records(|tx| {
-                Ok(tx.pragma_query_value(None, "foreign_keys", |r| r.get::<_, bool>(0))?)
-            })
-            .unwrap();
-        assert!(!off_inside, "the batch record path runs without the checks");
-        assert!(foreign_keys_on(&store), "and they are back after a commit");
+        let inside = store.write_records(|tx| Ok(checks_in(tx)?)).unwrap();
+        assert_eq!(
+            inside,
+            (false, false),
+            "the batch record path runs without them"
+        );
+        assert_eq!(
+            checks_on(&store),
+            (true, true),
+            "they are back after a commit"
+        );
 
         let failed = store.write_records(|_| -> Result<()> {
             Err(StoreError::Corrupt("a batch that fails half-way".into()))
         });
         assert!(failed.is_err());
-        assert!(foreign_keys_on(&store), "and after a rollback");
+        assert_eq!(checks_on(&store), (true, true), "and after a rollback");
+    }
+
+    #[test]
+    fn a_check_constraint_still_refuses_a_bad_row_outside_the_record_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path()).unwrap();
+        let refused = store.write(|tx| {
+            tx.execute(
+                "INSERT INTO records (pk, id, natural_key, key_hash, database, owner, version, \
+                 status, content_hash, latest_seq) \
+                 VALUES (1, x'00', 'k', 0, 'nonsense', 'o', 1, 'active', x'00', 1)",
+                [],
+            )?;
+            Ok(())
+        });
+        assert!(refused.is_err(), "{refused:?}");
+    }
+
+    #[test]
+    fn committed_pages_reach_the_database_file_without_waiting_for_a_full_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path()).unwrap();
+        let file = store.path().to_path_buf();
+        let size = || std::fs::metadata(&file).unwrap().len();
+        let before = size();
+        // Far fewer pages than the writer's own checkpoint waits for.
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "CREATE TABLE filler (x BLOB);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64)
+                     INSERT INTO filler SELECT zeroblob(16000) FROM n;",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while size() <= before + 64 * 16_000 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            size() > before + 64 * 16_000,
+            "the background checkpoint copied the commit into {} ({} bytes, {before} before)",
+            file.display(),
+            size()
+        );
     }
 }
