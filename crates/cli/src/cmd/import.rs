@@ -448,6 +448,9 @@ fn import_file(
         }
     };
     let (sender, batches) = sync_channel::<ReadyBatch>(2);
+    // Written batches go back to the reader thread to be freed: memory is freed fastest by
+    // the thread that allocated it, and the writer is the import's bottleneck.
+    let (written, to_free) = std::sync::mpsc::channel::<PreparedRecords>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut batch = Batch::new();
@@ -461,6 +464,7 @@ fn import_file(
                     if sender.send(full.prepare()).is_err() {
                         return; // The writer stopped on an error.
                     }
+                    to_free.try_iter().for_each(drop);
                 }
             }
             // The writer may have stopped on an error; nothing more to do then.
@@ -480,6 +484,8 @@ fn import_file(
                     .with_context(|| format!("importing {}", file.display()))?;
                 summary.tally(&outcomes);
             }
+            // The reader has stopped only if it is done; then this thread frees the batch.
+            let _ = written.send(records);
             progress.tick();
         }
         Ok(())
