@@ -764,11 +764,11 @@ async fn drive(bench: &Bench, args: &HttpBench, make: MakeRequest) -> anyhow::Re
         }));
     }
     let started = Instant::now();
-    let cpu_before = process_cpu_seconds();
+    let cpu_before = super::bench::process_cpu_seconds();
     tokio::time::sleep(Duration::from_secs_f64(args.seconds)).await;
     stop.store(true, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
-    let cpu = cpu_share(cpu_before, process_cpu_seconds(), seconds);
+    let cpu = super::bench::cpu_share(cpu_before, super::bench::process_cpu_seconds(), seconds);
     for task in tasks {
         task.await?;
     }
@@ -778,30 +778,6 @@ async fn drive(bench: &Bench, args: &HttpBench, make: MakeRequest) -> anyhow::Re
         seconds,
         cpu,
     })
-}
-
-/// The processor time this process has used so far (user and system, every thread), read
-/// from `/proc/self/stat`; `None` where there is no such file.
-fn process_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    cpu_seconds_of_stat(&stat)
-}
-
-/// `utime + stime` of a `/proc/<pid>/stat` line, in seconds. The command name (field 2) may
-/// hold spaces and parentheses, so fields are counted from its closing parenthesis; times
-/// are in clock ticks of 1/100 s (`USER_HZ`, fixed by the kernel's interface).
-fn cpu_seconds_of_stat(stat: &str) -> Option<f64> {
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    let mut fields = after_name.split_whitespace().skip(11);
-    let user: u64 = fields.next()?.parse().ok()?;
-    let system: u64 = fields.next()?.parse().ok()?;
-    Some((user + system) as f64 / 100.0)
-}
-
-/// The share of all cores busy between two readings `seconds` apart.
-fn cpu_share(before: Option<f64>, after: Option<f64>, seconds: f64) -> Option<f64> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
-    Some((after? - before?) / (seconds * cores))
 }
 
 /// Prints one row of the table: `label`, one cell per backend, PostgreSQL ÷ SQLite of `rates`
@@ -857,19 +833,6 @@ fn verdicts(benches: &[Bench], met: impl Fn(usize) -> bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn processor_time_is_read_after_the_command_name() {
-        // A command name may hold spaces and parentheses; utime and stime are fields 14, 15.
-        let stat = "4816 (port (watch) x) R 1 2 3 4 5 6 7 8 9 10 250 75 0 0 20 0 9 0 123";
-        assert_eq!(cpu_seconds_of_stat(stat), Some(3.25));
-        assert_eq!(cpu_seconds_of_stat("4816 (portwatch) R 1 2"), None);
-        assert_eq!(cpu_seconds_of_stat("no name here"), None);
-        let ours = process_cpu_seconds();
-        if std::path::Path::new("/proc/self/stat").exists() {
-            assert!(ours.is_some_and(|s| s >= 0.0));
-        }
-    }
 
     #[test]
     fn the_postgres_option_takes_only_a_postgres_url() {

@@ -3,7 +3,10 @@
 //!
 //! The baseline is parsing the same file without writing it (what the reader alone costs);
 //! the figures are a fresh import, a re-import of the unchanged file (every row found equal),
-//! and a fresh import under `--on-error abort` (a check pass, then the import).
+//! and a fresh import under `--on-error abort` (a check pass, then the import). Beside each
+//! figure, the share of the machine's cores the process kept busy: an import that leaves
+//! cores idle waits on something (the disk, one busy thread), one that fills them needs less
+//! work per row to go faster.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +23,12 @@ use super::import::{import_files, ImportPlan, OnError};
 /// The promise: at least this many document rows per second into SQLite.
 const TARGET_ROWS_PER_SECOND: f64 = 300_000.0;
 
+/// A phase's rate, and the share of all cores the process kept busy meanwhile.
+struct Measured {
+    rows_per_second: f64,
+    cpu: Option<f64>,
+}
+
 /// Measure bulk import of document rows (CSV into a fresh SQLite store).
 #[derive(Debug, Args)]
 pub struct ImportBench {
@@ -34,77 +43,94 @@ pub fn run(args: ImportBench) -> anyhow::Result<()> {
     write_documents(&file, args.documents)?;
     let size = std::fs::metadata(&file)?.len();
     println!(
-        "bench import: {} document rows, {:.1} MB of CSV, batches of {} rows",
+        "bench import: {} document rows, {:.1} MB of CSV, batches of up to {} rows",
         grouped(args.documents),
         size as f64 / 1e6,
         grouped(super::import::BATCH_ROWS as u64)
     );
+    println!(
+        "  CPU = the share of the machine's {} cores this process kept busy",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
 
     let baseline = parse_only(&file)?;
-    report("parse only (baseline)", baseline, baseline, false);
+    report("parse only (baseline)", &baseline, &baseline, false);
 
     let store = SqliteStore::create(dir.path().join("store-only"))?;
     let store_only = put_parsed(&store, &file)?;
     report(
         "store only (rows parsed beforehand)",
-        store_only,
-        baseline,
+        &store_only,
+        &baseline,
         false,
     );
     drop(store);
 
     let store = SqliteStore::create(dir.path().join("store"))?;
     let fresh = import(&store, &file, OnError::Skip)?;
-    report("import, fresh store", fresh, baseline, true);
+    report("import, fresh store", &fresh, &baseline, true);
     let again = import(&store, &file, OnError::Skip)?;
-    report("re-import, nothing changes", again, baseline, false);
+    report("re-import, nothing changes", &again, &baseline, false);
     drop(store);
 
     let store = SqliteStore::create(dir.path().join("store-abort"))?;
     let checked = import(&store, &file, OnError::Abort)?;
-    report("import, fresh, --on-error abort", checked, baseline, true);
+    report("import, fresh, --on-error abort", &checked, &baseline, true);
     Ok(())
 }
 
-fn report(what: &str, rows_per_second: f64, baseline: f64, against_target: bool) {
+fn report(what: &str, phase: &Measured, baseline: &Measured, against_target: bool) {
+    let target = grouped(TARGET_ROWS_PER_SECOND as u64);
     let verdict = if !against_target {
         String::new()
-    } else if rows_per_second >= TARGET_ROWS_PER_SECOND {
-        format!(
-            "  target ≥ {} rows/s: met",
-            grouped(TARGET_ROWS_PER_SECOND as u64)
-        )
+    } else if phase.rows_per_second >= TARGET_ROWS_PER_SECOND {
+        format!("  target ≥ {target} rows/s: met")
     } else {
-        format!(
-            "  target ≥ {} rows/s: NOT met",
-            grouped(TARGET_ROWS_PER_SECOND as u64)
-        )
+        format!("  target ≥ {target} rows/s: NOT met")
     };
+    let cpu = phase
+        .cpu
+        .map(|share| format!("  CPU {:>3.0} %", share * 100.0))
+        .unwrap_or_default();
     println!(
-        "  {what:<34} {:>12} rows/s  {:>5.2}x baseline{verdict}",
-        grouped(rows_per_second as u64),
-        rows_per_second / baseline
+        "  {what:<34} {:>12} rows/s  {:>5.2}x baseline{cpu}{verdict}",
+        grouped(phase.rows_per_second as u64),
+        phase.rows_per_second / baseline.rows_per_second
     );
 }
 
-fn parse_only(file: &Path) -> anyhow::Result<f64> {
+/// Runs `work` and measures it: its rows per second (`work` returns how many rows it handled,
+/// and how many seconds it took when that is not the whole call) and the processor share.
+fn measure(work: impl FnOnce() -> anyhow::Result<(u64, Option<f64>)>) -> anyhow::Result<Measured> {
+    let cpu_before = super::bench::process_cpu_seconds();
     let started = Instant::now();
-    let reader = Reader::new(
-        std::fs::File::open(file)?,
-        Format::Csv,
-        ReadOptions::default(),
-    )?;
-    let mut rows = 0u64;
-    for row in reader {
-        row?;
-        rows += 1;
-    }
-    Ok(rows as f64 / started.elapsed().as_secs_f64())
+    let (rows, own_seconds) = work()?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(Measured {
+        rows_per_second: rows as f64 / own_seconds.unwrap_or(seconds),
+        cpu: super::bench::cpu_share(cpu_before, super::bench::process_cpu_seconds(), seconds),
+    })
+}
+
+fn parse_only(file: &Path) -> anyhow::Result<Measured> {
+    measure(|| {
+        let reader = Reader::new(
+            std::fs::File::open(file)?,
+            Format::Csv,
+            ReadOptions::default(),
+        )?;
+        let mut rows = 0u64;
+        for row in reader {
+            row?;
+            rows += 1;
+        }
+        Ok((rows, None))
+    })
 }
 
 /// What the store alone takes: every row parsed into memory first, then written in the
 /// batches `import` uses. The gap between this and `import` is what reading costs an import.
-fn put_parsed(store: &SqliteStore, file: &Path) -> anyhow::Result<f64> {
+fn put_parsed(store: &SqliteStore, file: &Path) -> anyhow::Result<Measured> {
     let reader = Reader::new(
         std::fs::File::open(file)?,
         Format::Csv,
@@ -112,14 +138,15 @@ fn put_parsed(store: &SqliteStore, file: &Path) -> anyhow::Result<f64> {
     )?;
     let records = reader.collect::<Result<Vec<_>, _>>()?;
     let at = time::OffsetDateTime::now_utc();
-    let started = Instant::now();
-    for batch in records.chunks(super::import::BATCH_ROWS) {
-        store.put_records(batch, at)?;
-    }
-    Ok(records.len() as f64 / started.elapsed().as_secs_f64())
+    measure(|| {
+        for batch in records.chunks(super::import::BATCH_ROWS) {
+            store.put_records(batch, at)?;
+        }
+        Ok((records.len() as u64, None))
+    })
 }
 
-fn import(store: &SqliteStore, file: &Path, on_error: OnError) -> anyhow::Result<f64> {
+fn import(store: &SqliteStore, file: &Path, on_error: OnError) -> anyhow::Result<Measured> {
     let plan = ImportPlan {
         files: vec![PathBuf::from(file)],
         format: None,
@@ -127,13 +154,15 @@ fn import(store: &SqliteStore, file: &Path, on_error: OnError) -> anyhow::Result
         on_error,
         progress: false,
     };
-    let summary = import_files(store, &plan)?;
-    anyhow::ensure!(
-        summary.bad == 0 && summary.rejected == 0,
-        "the generated file should import cleanly:\n{}",
-        summary.report(&plan)
-    );
-    Ok(summary.rows_per_second())
+    measure(|| {
+        let summary = import_files(store, &plan)?;
+        anyhow::ensure!(
+            summary.bad == 0 && summary.rejected == 0,
+            "the generated file should import cleanly:\n{}",
+            summary.report(&plan)
+        );
+        Ok((summary.read, Some(summary.elapsed.as_secs_f64())))
+    })
 }
 
 /// A small deterministic generator (SplitMix64), so every run imports the same rows.
