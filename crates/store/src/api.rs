@@ -203,6 +203,24 @@ pub trait Store: Send + Sync {
     /// that work on another thread while the previous batch is written.
     fn put_prepared(&self, batch: &PreparedRecords, at: OffsetDateTime) -> Result<Vec<PutOutcome>>;
 
+    /// [`Store::put_prepared`] without waiting for the disk, for the batches of an import:
+    /// when it returns the batch is committed, visible to readers and safe from the process
+    /// being killed, but a power cut may still lose it until the next [`Store::sync`] or
+    /// durable write. Never half of it, and never a batch without those committed after it:
+    /// a durable write makes everything committed before it durable, so no durable hit, audit
+    /// entry or version can outlive a deferred batch it came after. The caller syncs before it
+    /// reports the batches written (`portwatch import` does, once at the end, instead of once
+    /// per batch). A backend may make every write durable; PostgreSQL does.
+    fn put_prepared_deferred(
+        &self,
+        batch: &PreparedRecords,
+        at: OffsetDateTime,
+    ) -> Result<Vec<PutOutcome>>;
+
+    /// Makes every write committed so far durable (see [`Store::put_prepared_deferred`]);
+    /// returns at once when there is nothing to sync.
+    fn sync(&self) -> Result<()>;
+
     /// Replaces the content of a record (a new version unless the content is identical and the
     /// record active). `content.owner` must be the record's owner; with `expected_version`, the
     /// write happens only if the latest version is still that one.

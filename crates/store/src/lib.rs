@@ -27,7 +27,10 @@
 //!    one valid chain, and [`Store::verify_audit`] names the first changed, removed or
 //!    reordered entry.
 //! 6. **Atomic and durable.** A method's writes all commit or none do, and a committed write
-//!    survives a crash of the process or the machine.
+//!    survives a crash of the process or the machine. The one exception is asked for by name:
+//!    [`Store::put_prepared_deferred`] (an import's batches) survives a killed process at once
+//!    but a power cut only after the next [`Store::sync`] or durable write; it is never lost
+//!    while a write committed after it survives.
 //!
 //! # The SQLite schema
 //!
@@ -44,7 +47,7 @@
 //! | `hits`           | hit                        | `id` (UUIDv7, time order) | owner, agency, operation, state for filtering; references `records(id)` and `operations(id)` |
 //! | `investigations` | lead                       | `id`                   | references `operations(id)` |
 //! | `audit`          | audit entry                | `seq`                  | canonical event JSON, `prev_hash`, `hash`; the head is repeated in `meta` |
-//! | `meta`           | store setting              | `key`                  | the audit head |
+//! | `meta`           | store setting              | `key`                  | the audit head; when deferred record writes were last synced |
 //!
 //! Why this shape: an import decides "new, unchanged or changed" from one `records` row found
 //! by its natural key, comparing content hashes, and writes one `records` row and one
@@ -72,9 +75,11 @@
 //! The file is in WAL mode with `synchronous = FULL`: the WAL is synced at every commit, so a
 //! commit that returned is on disk, and a crash at any point (process killed, power lost)
 //! leaves a database that opens cleanly with every committed transaction and none of an
-//! unfinished one. `NORMAL` would be as safe against a killed process but may lose the last
-//! commits on power loss; since imports commit in batches, FULL costs one `fsync` per batch
-//! and is kept. Foreign keys are enforced, except inside a batch of records (`put_records`,
+//! unfinished one. `NORMAL`, as safe against a killed process but not against a power cut, is
+//! used only for the batches of [`Store::put_prepared_deferred`]: the log is synced by the
+//! next `FULL` commit and before every checkpoint, and a sync covers every frame before it,
+//! so deferred batches become durable in commit order, and an import syncs once at its end
+//! instead of waiting for the disk after every batch (about a tenth of its time). Foreign keys are enforced, except inside a batch of records (`put_records`,
 //! `put_prepared`): the only key such a batch could break is a version's record, which it has
 //! just inserted or read itself, and the check would cost a look-up per version. One writer
 //! connection behind a mutex serialises the writes of a process and `BEGIN IMMEDIATE` those of

@@ -120,6 +120,7 @@ on_every_backend!(
     a_new_record_is_found_by_id_and_natural_key,
     putting_the_same_batch_again_changes_nothing,
     a_prepared_batch_is_written_like_a_plain_one,
+    a_deferred_batch_is_written_like_a_plain_one_and_synced,
     a_changed_row_is_a_new_version_and_history_keeps_all,
     the_same_key_twice_in_one_batch_is_applied_in_order,
     only_the_owner_changes_a_record,
@@ -220,6 +221,25 @@ fn a_prepared_batch_is_written_like_a_plain_one(b: &Backend) {
             version: 2
         }]
     );
+}
+
+fn a_deferred_batch_is_written_like_a_plain_one_and_synced(b: &Backend) {
+    let batch = vec![
+        document("ncb-rabat", "AB1"),
+        vehicle("ncb-rabat", "1M8GDM9AXKP042788"),
+    ];
+    let prepared = PreparedRecords::new(batch.clone()).unwrap();
+    let first = store(b).put_prepared_deferred(&prepared, at(0)).unwrap();
+    assert!(matches!(first[1], PutOutcome::Created { .. }), "{first:?}");
+    // Visible before any sync, and the same rows through the synced path change nothing.
+    assert_eq!(store(b).changes_since(0, 10).unwrap().len(), 2);
+    let again = store(b).put_prepared(&prepared, at(5)).unwrap();
+    for (a, again) in first.iter().zip(&again) {
+        assert_eq!(again, &PutOutcome::Unchanged { id: a.id() });
+    }
+    store(b).sync().unwrap();
+    store(b).sync().unwrap();
+    assert_eq!(store(b).head_seq().unwrap(), 2, "a sync logs no change");
 }
 
 fn a_changed_row_is_a_new_version_and_history_keeps_all(b: &Backend) {

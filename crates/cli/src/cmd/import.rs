@@ -1,9 +1,12 @@
 //! `portwatch import FILE…`: load native CSV or JSON Lines files into the store.
 //!
 //! Rows are read, serialised and hashed by a reader thread ([`PreparedRecords`]) and written
-//! in batches of 50,000 by [`Store::put_prepared`] (one transaction each), so preparing the
-//! next batch overlaps writing the last one. Re-importing a file changes nothing; a changed
-//! row becomes a new version.
+//! in batches of up to 50,000 by [`Store::put_prepared_deferred`] (one transaction each), so
+//! preparing the next batch overlaps writing the last one. Batches do not wait for the disk:
+//! one [`Store::sync`] at the end makes them durable before the summary says they were
+//! imported (a power cut before it may lose the last batches, never part of one, and running
+//! the import again completes it). Re-importing a file changes nothing; a changed row becomes a
+//! new version.
 //!
 //! `--on-error abort` (the default) must import nothing of a file set with a bad row. Two ways
 //! exist: hold the whole import in one transaction, or read every file once to check it before
@@ -33,7 +36,7 @@ use portwatch_store::{PreparedRecords, PutOutcome, Store};
 use super::import_lists::{self, ImportFormatArg, ListPlan};
 use super::UsageError;
 
-/// Rows per call to `put_prepared`: one transaction and one disk sync each.
+/// Rows per call to `put_prepared_deferred`: one transaction each.
 ///
 /// Large, because natural keys reach the store's key index in random order: once the index
 /// outgrows a batch, every batch rewrites nearly every leaf of it, whatever the batch's size,
@@ -408,9 +411,20 @@ pub fn import_files(store: &dyn Store, plan: &ImportPlan) -> anyhow::Result<Impo
         summary = ImportSummary::default();
     }
     progress.start("importing");
-    for (file, format) in plan.files.iter().zip(&formats) {
-        import_file(store, file, *format, &plan.options, &mut summary, &progress)?;
-    }
+    let imported = plan
+        .files
+        .iter()
+        .zip(&formats)
+        .try_for_each(|(file, format)| {
+            import_file(store, file, *format, &plan.options, &mut summary, &progress)
+        });
+    // Batches are written without waiting for the disk; one sync makes them all durable
+    // before anything is reported, and keeps what was written when an import stops on an error.
+    let synced = store
+        .sync()
+        .context("making the imported records durable on disk");
+    imported?;
+    synced?;
     progress.finish();
     summary.elapsed = started.elapsed();
     Ok(summary)
@@ -537,7 +551,7 @@ fn import_file(
             }
             if !records.is_empty() {
                 let outcomes = store
-                    .put_prepared(&records, OffsetDateTime::now_utc())
+                    .put_prepared_deferred(&records, OffsetDateTime::now_utc())
                     .with_context(|| format!("importing {}", file.display()))?;
                 summary.tally(&outcomes);
             }

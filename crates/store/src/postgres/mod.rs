@@ -482,6 +482,20 @@ impl Store for PgStore {
         self.write(|tx| records::put(tx, &items, at, &self.channel))
     }
 
+    /// Durable, like every write of this backend (PostgreSQL could defer with
+    /// `synchronous_commit = off` per transaction; the SQLite import target is what needs it).
+    fn put_prepared_deferred(
+        &self,
+        batch: &PreparedRecords,
+        at: OffsetDateTime,
+    ) -> Result<Vec<PutOutcome>> {
+        self.put_prepared(batch, at)
+    }
+
+    fn sync(&self) -> Result<()> {
+        Ok(())
+    }
+
     fn update_record(
         &self,
         id: Id,

@@ -12,6 +12,7 @@ mod records;
 pub(crate) mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -67,6 +68,8 @@ pub struct SqliteStore {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     checkpointer: checkpoint::Checkpointer,
+    /// A deferred batch was committed since the last [`Store::sync`].
+    unsynced: AtomicBool,
 }
 
 impl SqliteStore {
@@ -136,6 +139,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             checkpointer,
+            unsynced: AtomicBool::new(false),
         })
     }
 
@@ -147,7 +151,8 @@ impl SqliteStore {
     }
 
     /// Runs `work` like [`Self::write`] with SQLite's foreign-key and `CHECK` constraints off,
-    /// for the batch record path only.
+    /// for the batch record path only; with `synchronous = NORMAL` as well when `when` is
+    /// [`Durability::Deferred`] (see [`Store::put_prepared_deferred`]).
     ///
     /// The one foreign key that path could break is `versions.record_pk`, and it writes only
     /// record keys it has inserted or read in the same transaction (records are never
@@ -157,18 +162,28 @@ impl SqliteStore {
     /// enums (database, status) and from version numbers it counts up from 1, so they cannot
     /// fail either, and evaluating them costs about a twentieth. Every other write keeps both
     /// kinds of checks, which still guard hits, investigations and operations.
-    fn write_records<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    ///
+    /// In WAL mode `NORMAL` commits without syncing the log; the log is synced by the next
+    /// `FULL` commit (every other write, and [`Store::sync`]) and before every checkpoint, and
+    /// syncing it makes every frame before durable. So a deferred batch is never lost while a
+    /// later commit survives, and a crash never leaves part of one.
+    fn write_records<T>(
+        &self,
+        when: Durability,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut conn = lock(&self.writer);
-        // The settings cannot change inside a transaction: they go off before BEGIN and are
-        // back on after COMMIT or ROLLBACK, before the writer lock is given up.
-        conn.pragma_update(None, "foreign_keys", false)?;
-        conn.pragma_update(None, "ignore_check_constraints", true)?;
-        let outcome = commit(&mut conn, work);
-        let restored = conn
-            .pragma_update(None, "foreign_keys", true)
-            .and_then(|()| conn.pragma_update(None, "ignore_check_constraints", false));
+        // The settings cannot change inside a transaction: they change before BEGIN and are
+        // back after COMMIT or ROLLBACK, before the writer lock is given up, whatever failed.
+        let outcome = record_path_settings(&conn, true, when)
+            .map_err(StoreError::from)
+            .and_then(|()| commit(&mut conn, work));
+        let restored = record_path_settings(&conn, false, when);
         let value = outcome?;
         restored?;
+        if when == Durability::Deferred {
+            self.unsynced.store(true, Ordering::SeqCst);
+        }
         drop(conn);
         self.checkpointer.committed();
         Ok(value)
@@ -239,6 +254,25 @@ fn commit<T>(conn: &mut Connection, work: impl FnOnce(&Transaction<'_>) -> Resul
     Ok(value)
 }
 
+/// Whether a batch of records waits for the disk before it returns.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Durability {
+    /// The log is synced at commit (`synchronous = FULL`, the writer's setting).
+    AtCommit,
+    /// The log is synced by a later commit (`synchronous = NORMAL` for this one).
+    Deferred,
+}
+
+/// Turns the writer's settings for a batch of records on (`on`) or back off.
+fn record_path_settings(conn: &Connection, on: bool, when: Durability) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "foreign_keys", !on)?;
+    conn.pragma_update(None, "ignore_check_constraints", on)?;
+    if when == Durability::Deferred {
+        conn.pragma_update(None, "synchronous", if on { "NORMAL" } else { "FULL" })?;
+    }
+    Ok(())
+}
+
 /// A poisoned mutex only means another thread panicked while holding it; the connection inside
 /// is still consistent (SQLite rolled back the unfinished transaction), so carry on.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -290,12 +324,41 @@ impl Store for SqliteStore {
     fn put_records(&self, batch: &[RecordContent], at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
         let encodings = prepared::encode_all(batch)?;
         let items = prepared::pair(batch, &encodings);
-        self.write_records(|tx| records::put(tx, &items, at))
+        self.write_records(Durability::AtCommit, |tx| records::put(tx, &items, at))
     }
 
     fn put_prepared(&self, batch: &PreparedRecords, at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
         let items = batch.items();
-        self.write_records(|tx| records::put(tx, &items, at))
+        self.write_records(Durability::AtCommit, |tx| records::put(tx, &items, at))
+    }
+
+    fn put_prepared_deferred(
+        &self,
+        batch: &PreparedRecords,
+        at: OffsetDateTime,
+    ) -> Result<Vec<PutOutcome>> {
+        let items = batch.items();
+        self.write_records(Durability::Deferred, |tx| records::put(tx, &items, at))
+    }
+
+    fn sync(&self) -> Result<()> {
+        if !self.unsynced.swap(false, Ordering::SeqCst) {
+            return Ok(());
+        }
+        // A FULL commit syncs the log, and with it every deferred commit before it. It must
+        // write something to sync anything: the time, for anyone reading the file.
+        let synced = self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('records_synced_at', ?1) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [OffsetDateTime::now_utc().unix_timestamp_nanos().to_string()],
+            )?;
+            Ok(())
+        });
+        if synced.is_err() {
+            self.unsynced.store(true, Ordering::SeqCst);
+        }
+        synced
     }
 
     fn update_record(
@@ -417,41 +480,91 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
 
-    /// Whether the writer enforces foreign keys and `CHECK` constraints, read inside `write`.
-    fn checks_on(store: &SqliteStore) -> (bool, bool) {
-        store.write(|tx| Ok(checks_in(tx)?)).unwrap()
-    }
-
-    fn checks_in(tx: &Transaction<'_>) -> rusqlite::Result<(bool, bool)> {
+    /// The writer's checks and sync setting, read inside a transaction: whether foreign keys
+    /// and `CHECK` constraints are enforced, and `synchronous` (2 = FULL, 1 = NORMAL).
+    fn settings_in(tx: &Transaction<'_>) -> rusqlite::Result<(bool, bool, i64)> {
         let foreign_keys = tx.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
         let ignored: bool =
             tx.pragma_query_value(None, "ignore_check_constraints", |r| r.get(0))?;
-        Ok((foreign_keys, !ignored))
+        let synchronous = tx.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+        Ok((foreign_keys, !ignored, synchronous))
+    }
+
+    fn settings(store: &SqliteStore) -> (bool, bool, i64) {
+        store.write(|tx| Ok(settings_in(tx)?)).unwrap()
+    }
+
+    const USUAL: (bool, bool, i64) = (true, true, 2);
+
+    #[test]
+    fn the_record_path_restores_the_writer_settings_whether_it_commits_or_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path()).unwrap();
+        assert_eq!(settings(&store), USUAL);
+
+        let inside = store
+            .write_records(Durability::AtCommit, |tx| Ok(settings_in(tx)?))
+            .unwrap();
+        assert_eq!(inside, (false, false, 2), "no checks, synced at commit");
+        assert_eq!(settings(&store), USUAL, "back after a commit");
+
+        let inside = store
+            .write_records(Durability::Deferred, |tx| Ok(settings_in(tx)?))
+            .unwrap();
+        assert_eq!(inside, (false, false, 1), "no checks, sync deferred");
+        assert_eq!(settings(&store), USUAL, "back after a deferred commit");
+
+        for when in [Durability::AtCommit, Durability::Deferred] {
+            let failed = store.write_records(when, |_| -> Result<()> {
+                Err(StoreError::Corrupt("a batch that fails half-way".into()))
+            });
+            assert!(failed.is_err());
+            assert_eq!(settings(&store), USUAL, "and after a rollback ({when:?})");
+        }
     }
 
     #[test]
-    fn the_record_path_turns_its_checks_back_on_whether_it_commits_or_fails() {
+    fn sync_writes_only_after_a_deferred_batch() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::create(dir.path()).unwrap();
-        assert_eq!(checks_on(&store), (true, true));
+        let synced_at = |store: &SqliteStore| -> Option<String> {
+            store
+                .read(|tx| {
+                    Ok(tx
+                        .query_row(
+                            "SELECT value FROM meta WHERE key = 'records_synced_at'",
+                            [],
+                            |r| r.get(0),
+                        )
+                        .ok())
+                })
+                .unwrap()
+        };
+        store.sync().unwrap();
+        assert_eq!(synced_at(&store), None, "nothing deferred, nothing to sync");
 
-        let inside = store.write_records(|tx| Ok(checks_in(tx)?)).unwrap();
+        let content: RecordContent = serde_json::from_value(serde_json::json!({
+            "owner": "ncb-rome",
+            "visibility": "all",
+            "vehicle": {"vin": "1M8GDM9AXKP042788"}
+        }))
+        .unwrap();
+        let batch = PreparedRecords::new(vec![content]).unwrap();
+        let at = OffsetDateTime::now_utc();
+        store.put_prepared_deferred(&batch, at).unwrap();
         assert_eq!(
-            inside,
-            (false, false),
-            "the batch record path runs without them"
+            store.stats().unwrap().versions,
+            1,
+            "committed and visible at once"
         );
+        store.sync().unwrap();
+        let first = synced_at(&store).expect("the sync wrote its commit");
+        store.sync().unwrap();
         assert_eq!(
-            checks_on(&store),
-            (true, true),
-            "they are back after a commit"
+            synced_at(&store),
+            Some(first),
+            "a second sync has nothing to do"
         );
-
-        let failed = store.write_records(|_| -> Result<()> {
-            Err(StoreError::Corrupt("a batch that fails half-way".into()))
-        });
-        assert!(failed.is_err());
-        assert_eq!(checks_on(&store), (true, true), "and after a rollback");
     }
 
     #[test]
