@@ -22,15 +22,19 @@ use crate::error::Result;
 pub struct PreparedRecords {
     contents: Vec<RecordContent>,
     encodings: Vec<Encoding>,
+    key_order: KeyOrder,
 }
 
 impl PreparedRecords {
-    /// Serialises and hashes every content of `contents`, on this thread.
+    /// Serialises and hashes every content of `contents`, and sorts them by natural key, on
+    /// this thread.
     pub fn new(contents: Vec<RecordContent>) -> Result<PreparedRecords> {
-        let encodings = contents.iter().map(Encoding::of).collect::<Result<_>>()?;
+        let encodings: Vec<Encoding> = contents.iter().map(Encoding::of).collect::<Result<_>>()?;
+        let key_order = KeyOrder::of(&pair(&contents, &encodings));
         Ok(PreparedRecords {
             contents,
             encodings,
+            key_order,
         })
     }
 
@@ -50,6 +54,11 @@ impl PreparedRecords {
     /// The batch as the backends write it.
     pub(crate) fn items(&self) -> Vec<Encoded<'_>> {
         pair(&self.contents, &self.encodings)
+    }
+
+    /// The batch's positions in key order.
+    pub(crate) fn key_order(&self) -> &KeyOrder {
+        &self.key_order
     }
 }
 
@@ -122,6 +131,50 @@ pub(crate) fn pair<'a>(
         .collect()
 }
 
+/// The positions of a batch's items in key order: by key hash, then by key text (compared
+/// only when two hashes are equal). The SQLite backend looks keys up and fills its key index
+/// in this order; a key named twice in the batch shows as two neighbours. Computed with the
+/// encodings, off the writer's thread, for a prepared batch.
+#[derive(Debug)]
+pub(crate) struct KeyOrder {
+    positions: Vec<usize>,
+    distinct: bool,
+}
+
+impl KeyOrder {
+    pub(crate) fn of(batch: &[Encoded<'_>]) -> KeyOrder {
+        let key = |i: usize| (batch[i].key_hash, batch[i].natural_key.as_str());
+        let mut positions: Vec<usize> = (0..batch.len()).collect();
+        positions.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
+        let distinct = positions
+            .windows(2)
+            .all(|pair| key(pair[0]) != key(pair[1]));
+        KeyOrder {
+            positions,
+            distinct,
+        }
+    }
+
+    /// The positions, in key order.
+    pub(crate) fn positions(&self) -> &[usize] {
+        &self.positions
+    }
+
+    /// True when no natural key appears twice in the batch.
+    pub(crate) fn keys_are_distinct(&self) -> bool {
+        self.distinct
+    }
+
+    /// The positions of the items whose key hash is `hash`.
+    pub(crate) fn with_key_hash(&self, batch: &[Encoded<'_>], hash: i64) -> &[usize] {
+        let start = self
+            .positions
+            .partition_point(|&i| batch[i].key_hash < hash);
+        let len = self.positions[start..].partition_point(|&i| batch[i].key_hash == hash);
+        &self.positions[start..start + len]
+    }
+}
+
 /// Batches at least this long are encoded on two threads by [`encode_all`].
 const PARALLEL_ENCODE_FROM: usize = 4_096;
 
@@ -141,4 +194,63 @@ pub(crate) fn encode_all(batch: &[RecordContent]) -> Result<Vec<Encoding>> {
     // The helper only serialises and hashes; a panic there is a bug worth surfacing as is.
     encoded.extend(second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
     Ok(encoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portwatch_model::RecordContent;
+
+    fn content() -> RecordContent {
+        serde_json::from_value(serde_json::json!({
+            "owner": "ncb-rome",
+            "visibility": "all",
+            "vehicle": {"vin": "1M8GDM9AXKP042788"}
+        }))
+        .unwrap()
+    }
+
+    /// An encoding with the given key and a chosen key hash (to force collisions).
+    fn encoding(natural_key: &str, key_hash: i64) -> Encoding {
+        Encoding {
+            json: Vec::new(),
+            hash: [0; 32],
+            natural_key: natural_key.to_string(),
+            key_hash,
+        }
+    }
+
+    fn distinct(keys: &[(&str, i64)]) -> bool {
+        let content = content();
+        let encodings: Vec<Encoding> = keys.iter().map(|(k, h)| encoding(k, *h)).collect();
+        let items: Vec<Encoded<'_>> = encodings
+            .iter()
+            .map(|e| Encoded::new(&content, e))
+            .collect();
+        KeyOrder::of(&items).keys_are_distinct()
+    }
+
+    #[test]
+    fn a_key_named_twice_is_not_distinct_even_among_hash_collisions() {
+        assert!(distinct(&[("a", 3), ("b", 1), ("c", 2)]));
+        assert!(!distinct(&[("a", 3), ("b", 1), ("a", 3)]));
+        // Different keys that share a hash are still distinct ...
+        assert!(distinct(&[("a", 7), ("b", 7), ("c", 7), ("d", 1)]));
+        // ... and a repeated key is found inside a run of equal hashes.
+        assert!(!distinct(&[("a", 7), ("b", 7), ("c", 7), ("b", 7)]));
+        assert!(distinct(&[]));
+    }
+
+    #[test]
+    fn items_sharing_a_hash_are_found_together() {
+        let content = content();
+        let encodings = [encoding("x", 5), encoding("y", 2), encoding("z", 5)];
+        let items: Vec<Encoded<'_>> = encodings
+            .iter()
+            .map(|e| Encoded::new(&content, e))
+            .collect();
+        let order = KeyOrder::of(&items);
+        assert_eq!(order.with_key_hash(&items, 5), [0, 2], "x before z");
+        assert!(order.with_key_hash(&items, 4).is_empty());
+    }
 }

@@ -23,49 +23,17 @@ use super::records::{
 };
 use crate::api::PutOutcome;
 use crate::error::Result;
-use crate::prepared::Encoded;
+use crate::prepared::{Encoded, KeyOrder};
 
 /// Rows per lookup and per multi-row insert (well under SQLite's 32,766 bound variables).
 const GROUP: usize = 64;
 
-/// The positions of a batch's items in key order: by key hash, then by key text (compared
-/// only when two hashes are equal). Look-ups walk the key index in this order, and a key
-/// named twice in the batch shows as two neighbours.
-pub(super) struct KeyOrder(Vec<usize>);
-
-impl KeyOrder {
-    pub(super) fn of(batch: &[Encoded<'_>]) -> KeyOrder {
-        let mut positions: Vec<usize> = (0..batch.len()).collect();
-        positions.sort_unstable_by(|&a, &b| key(&batch[a]).cmp(&key(&batch[b])));
-        KeyOrder(positions)
-    }
-
-    /// True when no natural key appears twice in the batch.
-    pub(super) fn keys_are_distinct(&self, batch: &[Encoded<'_>]) -> bool {
-        self.0
-            .windows(2)
-            .all(|pair| key(&batch[pair[0]]) != key(&batch[pair[1]]))
-    }
-
-    /// The positions of the items whose key hash is `hash`.
-    fn with_key_hash(&self, batch: &[Encoded<'_>], hash: i64) -> &[usize] {
-        let start = self.0.partition_point(|&i| batch[i].key_hash < hash);
-        let len = self.0[start..].partition_point(|&i| batch[i].key_hash == hash);
-        &self.0[start..start + len]
-    }
-}
-
-fn key<'a>(item: &'a Encoded<'_>) -> (i64, &'a str) {
-    (item.key_hash, item.natural_key.as_str())
-}
-
 /// A new record decided on but not written yet.
 struct NewRecord<'b> {
     item: &'b Encoded<'b>,
-    /// Where its outcome goes in the batch's outcomes.
-    position: usize,
+    /// Its change-log position, handed out in batch order.
     seq: i64,
-    /// Given when written, in key-hash order.
+    /// Its id and row key, handed out in key order.
     id: Id,
     pk: i64,
 }
@@ -77,36 +45,50 @@ pub(super) fn put(
     order: &KeyOrder,
 ) -> Result<Vec<PutOutcome>> {
     let heads = heads_of_batch(writer, batch, order)?;
+    // Decide in batch order: existing keys now, new ones get their change-log position.
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut new_records = Vec::new();
+    let mut new_seq: Vec<Option<i64>> = Vec::with_capacity(batch.len());
     for (item, head) in batch.iter().zip(heads) {
         match head {
-            Some(head) => outcomes.push(put_existing(writer, head, item)?),
+            Some(head) => {
+                outcomes.push(put_existing(writer, head, item)?);
+                new_seq.push(None);
+            }
             None => {
-                new_records.push(NewRecord {
-                    item,
-                    position: outcomes.len(),
-                    seq: writer.take_seq(),
-                    id: Id::from_uuid(uuid::Uuid::nil()),
-                    pk: 0,
-                });
-                // Replaced by the record's id once it is written.
+                // Replaced by the record's id below.
                 outcomes.push(PutOutcome::Created {
                     id: Id::from_uuid(uuid::Uuid::nil()),
                 });
+                new_seq.push(Some(writer.take_seq()));
             }
         }
     }
-    new_records.sort_unstable_by_key(|r| r.item.key_hash);
-    for record in &mut new_records {
-        (record.id, record.pk) = writer.take_id_and_pk();
-        outcomes[record.position] = PutOutcome::Created { id: record.id };
+    // Ids and row keys in key order, so that the table and its id index are appended to.
+    let mut new_records = Vec::new();
+    let mut slot = vec![usize::MAX; batch.len()];
+    for &i in order.positions() {
+        if let Some(seq) = new_seq[i] {
+            let (id, pk) = writer.take_id_and_pk();
+            outcomes[i] = PutOutcome::Created { id };
+            slot[i] = new_records.len();
+            new_records.push(NewRecord {
+                item: &batch[i],
+                seq,
+                id,
+                pk,
+            });
+        }
     }
     for group in new_records.chunks(GROUP) {
         insert_records(writer, group)?;
     }
-    new_records.sort_unstable_by_key(|r| r.seq);
-    for group in new_records.chunks(GROUP) {
+    // Their versions in batch order, which is change-log order.
+    let in_log_order: Vec<&NewRecord<'_>> = slot
+        .iter()
+        .filter(|&&s| s != usize::MAX)
+        .map(|&s| &new_records[s])
+        .collect();
+    for group in in_log_order.chunks(GROUP) {
         insert_first_versions(writer, group)?;
     }
     Ok(outcomes)
@@ -126,7 +108,7 @@ fn heads_of_batch(
     ))?;
     let mut heads: Vec<Option<Head>> = Vec::with_capacity(batch.len());
     heads.resize_with(batch.len(), || None);
-    for chunk in order.0.chunks(GROUP) {
+    for chunk in order.positions().chunks(GROUP) {
         // A short last chunk repeats its first hash to fill the statement's fixed arity.
         let hashes = (0..GROUP).map(|i| batch[*chunk.get(i).unwrap_or(&chunk[0])].key_hash);
         let mut rows = stmt.query(params_from_iter(hashes))?;
@@ -197,7 +179,7 @@ fn insert_records(writer: &VersionWriter<'_>, group: &[NewRecord<'_>]) -> Result
 }
 
 /// Inserts the first versions of new records, one statement for the group.
-fn insert_first_versions(writer: &VersionWriter<'_>, group: &[NewRecord<'_>]) -> Result<()> {
+fn insert_first_versions(writer: &VersionWriter<'_>, group: &[&NewRecord<'_>]) -> Result<()> {
     let sql = multi_row_insert(
         "versions (seq, record_pk, version, status, recorded_at, prev_seq, content)",
         "(?, ?, 1, 'active', ?, NULL, ?)",
@@ -212,64 +194,4 @@ fn insert_first_versions(writer: &VersionWriter<'_>, group: &[NewRecord<'_>]) ->
         .prepare_cached(&sql)?
         .execute(params_from_iter(values))?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::prepared::Encoding;
-    use portwatch_model::RecordContent;
-
-    fn content() -> RecordContent {
-        serde_json::from_value(serde_json::json!({
-            "owner": "ncb-rome",
-            "visibility": "all",
-            "vehicle": {"vin": "1M8GDM9AXKP042788"}
-        }))
-        .unwrap()
-    }
-
-    /// An encoding with the given key and a chosen key hash (to force collisions).
-    fn encoding(natural_key: &str, key_hash: i64) -> Encoding {
-        Encoding {
-            json: Vec::new(),
-            hash: [0; 32],
-            natural_key: natural_key.to_string(),
-            key_hash,
-        }
-    }
-
-    fn distinct(keys: &[(&str, i64)]) -> bool {
-        let content = content();
-        let encodings: Vec<Encoding> = keys.iter().map(|(k, h)| encoding(k, *h)).collect();
-        let items: Vec<Encoded<'_>> = encodings
-            .iter()
-            .map(|e| Encoded::new(&content, e))
-            .collect();
-        KeyOrder::of(&items).keys_are_distinct(&items)
-    }
-
-    #[test]
-    fn a_key_named_twice_is_not_distinct_even_among_hash_collisions() {
-        assert!(distinct(&[("a", 3), ("b", 1), ("c", 2)]));
-        assert!(!distinct(&[("a", 3), ("b", 1), ("a", 3)]));
-        // Different keys that share a hash are still distinct ...
-        assert!(distinct(&[("a", 7), ("b", 7), ("c", 7), ("d", 1)]));
-        // ... and a repeated key is found inside a run of equal hashes.
-        assert!(!distinct(&[("a", 7), ("b", 7), ("c", 7), ("b", 7)]));
-        assert!(distinct(&[]));
-    }
-
-    #[test]
-    fn items_sharing_a_hash_are_found_together() {
-        let content = content();
-        let encodings = [encoding("x", 5), encoding("y", 2), encoding("z", 5)];
-        let items: Vec<Encoded<'_>> = encodings
-            .iter()
-            .map(|e| Encoded::new(&content, e))
-            .collect();
-        let order = KeyOrder::of(&items);
-        assert_eq!(order.with_key_hash(&items, 5), [0, 2], "x before z");
-        assert!(order.with_key_hash(&items, 4).is_empty());
-    }
 }

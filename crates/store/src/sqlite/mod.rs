@@ -324,12 +324,17 @@ impl Store for SqliteStore {
     fn put_records(&self, batch: &[RecordContent], at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
         let encodings = prepared::encode_all(batch)?;
         let items = prepared::pair(batch, &encodings);
-        self.write_records(Durability::AtCommit, |tx| records::put(tx, &items, at))
+        let order = prepared::KeyOrder::of(&items);
+        self.write_records(Durability::AtCommit, |tx| {
+            records::put(tx, &items, &order, at)
+        })
     }
 
     fn put_prepared(&self, batch: &PreparedRecords, at: OffsetDateTime) -> Result<Vec<PutOutcome>> {
         let items = batch.items();
-        self.write_records(Durability::AtCommit, |tx| records::put(tx, &items, at))
+        self.write_records(Durability::AtCommit, |tx| {
+            records::put(tx, &items, batch.key_order(), at)
+        })
     }
 
     fn put_prepared_deferred(
@@ -338,7 +343,9 @@ impl Store for SqliteStore {
         at: OffsetDateTime,
     ) -> Result<Vec<PutOutcome>> {
         let items = batch.items();
-        self.write_records(Durability::Deferred, |tx| records::put(tx, &items, at))
+        self.write_records(Durability::Deferred, |tx| {
+            records::put(tx, &items, batch.key_order(), at)
+        })
     }
 
     fn sync(&self) -> Result<()> {
@@ -565,6 +572,75 @@ mod tests {
             Some(first),
             "a second sync has nothing to do"
         );
+    }
+
+    fn passport(number: &str) -> RecordContent {
+        serde_json::from_value(serde_json::json!({
+            "owner": "ncb-rome",
+            "visibility": "all",
+            "document": {
+                "number": number,
+                "issuing_state": "ITA",
+                "type": "passport",
+                "status": "stolen_blank"
+            }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_bulk_batch_logs_in_batch_order_and_numbers_new_records_in_key_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path()).unwrap();
+        let at = OffsetDateTime::now_utc();
+        let known = passport("YA0000000");
+        store.put_records(std::slice::from_ref(&known), at).unwrap();
+        // New keys around one already stored, in no particular order.
+        let mut batch: Vec<RecordContent> = (1..=150)
+            .map(|i| passport(&format!("YA{:07}", i * 7919 % 1000)))
+            .collect();
+        batch.insert(70, known);
+        let outcomes = store
+            .put_prepared_deferred(&PreparedRecords::new(batch.clone()).unwrap(), at)
+            .unwrap();
+        assert!(matches!(outcomes[70], PutOutcome::Unchanged { .. }));
+
+        // The change log holds the new records in the order of the batch ...
+        let logged: Vec<RecordContent> = store
+            .changes_since(1, 1_000)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.record.content)
+            .collect();
+        let new: Vec<RecordContent> = batch
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != 70)
+            .map(|(_, c)| c.clone())
+            .collect();
+        assert_eq!(logged, new);
+        // ... and their row keys and ids rise with their key hashes.
+        let rows: Vec<(i64, Vec<u8>, i64)> = store
+            .read(|tx| {
+                let mut stmt = tx.prepare("SELECT key_hash, id, pk FROM records WHERE pk > 1")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .unwrap();
+        assert_eq!(rows.len(), 150);
+        let mut by_hash = rows.clone();
+        by_hash.sort();
+        let mut by_pk = rows.clone();
+        by_pk.sort_by_key(|r| r.2);
+        assert_eq!(by_hash, by_pk, "row keys in key-hash order");
+        assert!(
+            by_pk.windows(2).all(|w| w[0].1 < w[1].1),
+            "ids rise with row keys"
+        );
+        for (outcome, content) in outcomes.iter().zip(&batch) {
+            let found = store.record(outcome.id()).unwrap().unwrap();
+            assert_eq!(&found.content, content, "each outcome names its own record");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use portwatch_model::{AgencyId, Database, Id, Record, RecordContent, RecordStatu
 use crate::api::{Change, PutOutcome, RecordCount, StoreStats};
 use crate::error::{Result, StoreError};
 use crate::find::{RecordQuery, TextMatch};
-use crate::prepared::{key_hash, Encoded, Encoding};
+use crate::prepared::{key_hash, Encoded, Encoding, KeyOrder};
 
 /// The `records` row of a record: what a write needs to decide and to chain a new version.
 pub(super) struct Head {
@@ -121,12 +121,12 @@ pub(super) fn head_seq(tx: &Transaction<'_>) -> Result<u64> {
 pub(super) fn put(
     tx: &Transaction<'_>,
     batch: &[Encoded<'_>],
+    order: &KeyOrder,
     at: OffsetDateTime,
 ) -> Result<Vec<PutOutcome>> {
     let mut writer = VersionWriter::new(tx, at)?;
-    let order = super::bulk::KeyOrder::of(batch);
-    if order.keys_are_distinct(batch) {
-        return super::bulk::put(&mut writer, batch, &order);
+    if order.keys_are_distinct() {
+        return super::bulk::put(&mut writer, batch, order);
     }
     batch
         .iter()
