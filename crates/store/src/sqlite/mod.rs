@@ -647,6 +647,37 @@ mod tests {
     }
 
     #[test]
+    fn each_record_keeps_its_database_in_single_kind_and_mixed_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path()).unwrap();
+        let at = OffsetDateTime::now_utc();
+        let passports: Vec<RecordContent> =
+            (0..100).map(|i| passport(&format!("YB{i:07}"))).collect();
+        store.put_records(&passports, at).unwrap();
+        let vehicle: RecordContent = serde_json::from_value(serde_json::json!({
+            "owner": "ncb-rome",
+            "visibility": "all",
+            "vehicle": {"vin": "1M8GDM9AXKP042788"}
+        }))
+        .unwrap();
+        let mut mixed: Vec<RecordContent> =
+            (0..100).map(|i| passport(&format!("YC{i:07}"))).collect();
+        mixed.insert(50, vehicle);
+        store.put_records(&mixed, at).unwrap();
+        let counts: Vec<(String, u64)> = store
+            .stats()
+            .unwrap()
+            .records
+            .into_iter()
+            .map(|c| (c.database.as_str().to_string(), c.count))
+            .collect();
+        assert_eq!(
+            counts,
+            [("documents".to_string(), 200), ("vehicles".to_string(), 1)]
+        );
+    }
+
+    #[test]
     fn a_check_constraint_still_refuses_a_bad_row_outside_the_record_path() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::create(dir.path()).unwrap();
