@@ -345,8 +345,8 @@ async fn a_tampered_audit_row_is_named_by_verify() {
     assert_eq!(report["broken"], serde_json::Value::Null);
     assert_eq!(report["checked"], 3);
 
-    // Someone edits entry 2 directly in the database.
-    let db = rusqlite::Connection::open(net.data().join("portwatch.sqlite3")).unwrap();
+    // Someone edits entry 2 directly in the audit file.
+    let db = rusqlite::Connection::open(net.data().join("audit.sqlite3")).unwrap();
     let changed = db
         .execute(
             "UPDATE audit SET event = replace(event, 'record_create', 'record_read') WHERE seq = 2",

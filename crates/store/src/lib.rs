@@ -36,7 +36,13 @@
 //!
 //! The database file is `portwatch.sqlite3` in the data directory (see
 //! [`sqlite::STORE_FILE`]); its schema is built by numbered migrations recorded in
-//! `PRAGMA user_version`, applied on open, each in its own transaction.
+//! `PRAGMA user_version`, applied on open, each in its own transaction. The audit chain has a
+//! file of its own beside it, `audit.sqlite3` ([`sqlite::AUDIT_FILE`]): it shares no
+//! transaction with the other tables, and apart it has its own write lock (a search's entry
+//! never waits for an import batch) and pages sized for its small commits, while the records
+//! file uses pages sized for bulk writes. Stores of schema 3 and older had the chain inside
+//! `portwatch.sqlite3`; opening one moves it, in the store's write lock. A store whose audit
+//! file is missing does not open: a deleted file must not become a new, empty chain.
 //!
 //! | table            | one row per                | key                    | notes |
 //! |------------------|----------------------------|------------------------|-------|
@@ -46,8 +52,9 @@
 //! | `operations`     | operation                  | `id`; unique `code`    | JSON |
 //! | `hits`           | hit                        | `id` (UUIDv7, time order) | owner, agency, operation, state for filtering; references `records(id)` and `operations(id)` |
 //! | `investigations` | lead                       | `id`                   | references `operations(id)` |
-//! | `audit`          | audit entry                | `seq`                  | canonical event JSON, `prev_hash`, `hash`; the head is repeated in `meta` |
-//! | `meta`           | store setting              | `key`                  | the audit head; when deferred record writes were last synced |
+//! | `meta`           | store setting              | `key`                  | when deferred record writes were last synced |
+//! | `audit` (in `audit.sqlite3`) | audit entry    | `seq`                  | canonical event JSON, `prev_hash`, `hash` |
+//! | `audit_head` (in `audit.sqlite3`) | the chain's head | one row       | last `seq` and `hash`, written with the entries |
 //!
 //! Why this shape: an import decides "new, unchanged or changed" from one `records` row found
 //! by its natural key, comparing content hashes, and writes one `records` row and one
@@ -97,7 +104,8 @@
 //! a time, and new records are inserted 64 rows per statement, sorted by key hash so that the
 //! key index is filled in its own order, with SQLite's foreign-key and `CHECK` constraints off
 //! for the batch (it cannot break them; see `SqliteStore::write_records`). New stores use
-//! 16 KiB pages (shallower B-trees than SQLite's 4 KiB). Committed pages are copied from the
+//! 64 KiB pages (shallower B-trees, a quarter of the WAL frames of 16 KiB pages; the audit
+//! chain has a file of its own with small pages). Committed pages are copied from the
 //! WAL into the database file by a background thread (`sqlite/checkpoint.rs`), so a batch does
 //! not wait for the pages of the batches before it; SQLite is built without its memory
 //! statistics (`.cargo/config.toml`), which cost a global mutex on every allocation.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use common::*;
 use portwatch_model::*;
 use portwatch_store::audit::{entry_hash, GENESIS_HASH};
-use portwatch_store::sqlite::STORE_FILE;
+use portwatch_store::sqlite::AUDIT_FILE;
 use portwatch_store::{SqliteStore, Store};
 use rusqlite::Connection;
 
@@ -32,7 +32,7 @@ fn chain_of(n: i64) -> (tempfile::TempDir, SqliteStore, Connection) {
     let (dir, store) = new_store();
     let events: Vec<_> = (1..=n).map(|i| event(&format!("officer-{i}"), i)).collect();
     store.append_audit(&events).unwrap();
-    let raw = Connection::open(dir.path().join(STORE_FILE)).unwrap();
+    let raw = Connection::open(dir.path().join(AUDIT_FILE)).unwrap();
     (dir, store, raw)
 }
 

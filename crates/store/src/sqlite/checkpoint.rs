@@ -8,7 +8,7 @@
 //! has committed after each write ([`Checkpointer::committed`]), `PASSIVE`ly: it never blocks
 //! the writer nor readers, and copies up to the last commit it can see.
 //!
-//! The writer still checkpoints itself, at a much larger log size ([`WRITER_CHECKPOINT_PAGES`]):
+//! The writer still checkpoints itself, at a much larger log size ([`WRITER_CHECKPOINT_BYTES`]):
 //! only a checkpoint that has copied the whole log lets the next write start the log again
 //! from its beginning, and under a steady stream of writes the background thread is always
 //! one commit behind. By then the background thread has copied all but the last commits, so
@@ -23,8 +23,10 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::Result;
 
-/// The log size (in 16 KiB pages, 128 MiB) at which the writer checkpoints inside a commit.
-pub(super) const WRITER_CHECKPOINT_PAGES: u32 = 8_192;
+/// The log size (1 GiB) at which the writer checkpoints inside a commit. Large: that
+/// checkpoint copies whatever the thread has not yet, which during an import is the last
+/// batch or two, while the import waits (a tenth of its time at 128 MiB).
+pub(super) const WRITER_CHECKPOINT_BYTES: u32 = 1 << 30;
 
 /// The least time between two background checkpoints. Each one syncs the database file, so a
 /// stream of small commits (the audit entries of searches) is copied in a few checkpoints a

@@ -8,13 +8,10 @@ use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use portwatch_model::{
-    Agency, AgencyId, AuditEntry, AuditEvent, FollowUpState, Hit, Id, Investigation, Operation,
-};
+use portwatch_model::{Agency, AgencyId, FollowUpState, Hit, Id, Investigation, Operation};
 
 use super::records::{id_blob, id_from_blob};
-use crate::api::{AuditReport, FollowUp, HitFilter};
-use crate::audit::{ChainVerifier, StoredEntry, GENESIS_HASH};
+use crate::api::{FollowUp, HitFilter};
 use crate::error::{Result, StoreError};
 
 fn to_json<T: Serialize>(value: &T) -> Result<String> {
@@ -282,98 +279,4 @@ pub(super) fn investigations(
         .iter()
         .map(|b| from_json(b, "investigation"))
         .collect()
-}
-
-// --- audit -----------------------------------------------------------------------------------
-
-/// The chain's head as recorded in `meta`: the last sequence number and hash.
-fn audit_head(tx: &Transaction<'_>) -> Result<Option<(u64, String)>> {
-    let mut stmt = tx.prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
-    let seq: Option<String> = stmt
-        .query_row(["audit_head_seq"], |r| r.get(0))
-        .optional()?;
-    let hash: Option<String> = stmt
-        .query_row(["audit_head_hash"], |r| r.get(0))
-        .optional()?;
-    match (seq, hash) {
-        (None, None) => Ok(None),
-        (Some(seq), Some(hash)) => {
-            let seq = seq.parse().map_err(|_| {
-                StoreError::Corrupt(format!("the audit head {seq:?} is not a number"))
-            })?;
-            Ok(Some((seq, hash)))
-        }
-        _ => Err(StoreError::Corrupt(
-            "the audit head is half recorded".into(),
-        )),
-    }
-}
-
-/// Appends events after the recorded head (not after the last row: a cut-off tail must stay
-/// visible as a gap). The caller's write transaction serialises appenders.
-pub(super) fn append_audit(tx: &Transaction<'_>, events: &[AuditEvent]) -> Result<Vec<AuditEntry>> {
-    let (mut seq, mut hash) = audit_head(tx)?.unwrap_or((0, GENESIS_HASH.to_string()));
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO audit (seq, event, prev_hash, hash) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    let mut entries = Vec::with_capacity(events.len());
-    for event in events {
-        let stored = StoredEntry::chain(seq, &hash, event)?;
-        insert.execute(params![
-            stored.seq as i64,
-            stored.event_json,
-            stored.prev_hash,
-            stored.hash
-        ])?;
-        seq = stored.seq;
-        hash.clone_from(&stored.hash);
-        entries.push(AuditEntry {
-            seq,
-            event: event.clone(),
-            prev_hash: stored.prev_hash,
-            hash: stored.hash,
-        });
-    }
-    let mut set = tx.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?;
-    set.execute(params!["audit_head_seq", seq.to_string()])?;
-    set.execute(params!["audit_head_hash", hash])?;
-    Ok(entries)
-}
-
-fn stored_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEntry> {
-    Ok(StoredEntry {
-        seq: row.get::<_, i64>(0)? as u64,
-        event_json: row.get(1)?,
-        prev_hash: row.get(2)?,
-        hash: row.get(3)?,
-    })
-}
-
-pub(super) fn audit_entries(
-    tx: &Transaction<'_>,
-    after_seq: u64,
-    limit: usize,
-) -> Result<Vec<AuditEntry>> {
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut stmt = tx.prepare_cached(
-        "SELECT seq, event, prev_hash, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![after_seq as i64, limit], stored_entry)?;
-    rows.map(|r| r?.to_entry()).collect()
-}
-
-pub(super) fn verify_audit(tx: &Transaction<'_>) -> Result<AuditReport> {
-    let mut verifier = ChainVerifier::default();
-    let mut stmt =
-        tx.prepare_cached("SELECT seq, event, prev_hash, hash FROM audit ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        if !verifier.feed(&stored_entry(row)?) {
-            break;
-        }
-    }
-    Ok(verifier.finish(audit_head(tx)?))
 }

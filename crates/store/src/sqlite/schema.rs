@@ -5,7 +5,7 @@
 //! a crash during an upgrade leaves the store at the previous version, never between two.
 //! Migrations are only ever appended: a released step is never edited.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::{Result, StoreError};
 
@@ -30,10 +30,18 @@ const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: RECORDS_BY_OWNER,
     },
+    Migration {
+        version: AUDIT_MOVED,
+        sql: AUDIT_MOVES_OUT,
+    },
 ];
 
 /// The schema version this build writes and understands.
-pub const LATEST_VERSION: u32 = 3;
+pub const LATEST_VERSION: u32 = 4;
+
+/// The version whose step drops the audit chain from this file: the store copies the chain
+/// into its audit file first (see `SqliteStore::start`), in the same write lock.
+pub const AUDIT_MOVED: u32 = 4;
 
 /// Version 1: records, their versions (the change log) and a key-value table for the store's
 /// own bookkeeping.
@@ -128,19 +136,28 @@ const RECORDS_BY_OWNER: &str = "
 CREATE INDEX records_by_owner ON records (owner, id);
 ";
 
+/// Version 4: the audit chain lives in its own file (`audit_file.rs`); its table and head
+/// leave this one, once copied there.
+const AUDIT_MOVES_OUT: &str = "
+DROP TABLE audit;
+DELETE FROM meta WHERE key IN ('audit_head_seq', 'audit_head_hash');
+";
+
 /// The schema version of an open database (0 for a new, empty file).
 pub fn version(conn: &Connection) -> Result<u32> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }
 
-/// Brings the database to [`LATEST_VERSION`], one migration per transaction.
-/// `dir` is only for the error message when the database is newer than this build.
-pub fn migrate(conn: &mut Connection, dir: &std::path::Path) -> Result<()> {
-    migrate_to(conn, dir, LATEST_VERSION)
-}
-
-/// Applies the migrations up to and including `target` (tests walk the steps one by one).
-pub(crate) fn migrate_to(conn: &mut Connection, dir: &std::path::Path, target: u32) -> Result<()> {
+/// Applies the migrations up to and including `target`, one per transaction, running
+/// `before(step, tx)` inside each step's transaction first (the store moves the audit chain
+/// out before the step that drops it). `dir` is only for the error message when the database
+/// is newer than this build.
+pub(crate) fn migrate_to(
+    conn: &mut Connection,
+    dir: &std::path::Path,
+    target: u32,
+    mut before: impl FnMut(u32, &Transaction<'_>) -> Result<()>,
+) -> Result<()> {
     for step in MIGRATIONS.iter().filter(|m| m.version <= target) {
         // Re-read inside the write lock: another process may be migrating the same file.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -155,6 +172,7 @@ pub(crate) fn migrate_to(conn: &mut Connection, dir: &std::path::Path, target: u
         if current >= step.version {
             continue;
         }
+        before(step.version, &tx)?;
         tx.execute_batch(step.sql)?;
         tx.pragma_update(None, "user_version", step.version)?;
         tx.commit()?;
@@ -179,7 +197,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         let dir = std::path::Path::new("mem");
         assert_eq!(version(&conn).unwrap(), 0);
-        migrate_to(&mut conn, dir, 1).unwrap();
+        migrate_to(&mut conn, dir, 1, |_, _| Ok(())).unwrap();
         assert_eq!(version(&conn).unwrap(), 1);
         let has = |conn: &Connection, table: &str| -> bool {
             conn.query_row(
@@ -192,11 +210,25 @@ mod tests {
         };
         assert!(has(&conn, "versions"));
         assert!(!has(&conn, "audit"));
-        migrate(&mut conn, dir).unwrap();
+        migrate_to(&mut conn, dir, AUDIT_MOVED - 1, |_, _| Ok(())).unwrap();
+        assert!(
+            has(&conn, "audit"),
+            "the audit chain lived here until version 4"
+        );
+        let mut steps = Vec::new();
+        migrate_to(&mut conn, dir, LATEST_VERSION, |step, _| {
+            steps.push(step);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(steps, [AUDIT_MOVED], "each step runs the hook once, first");
         assert_eq!(version(&conn).unwrap(), LATEST_VERSION);
-        assert!(has(&conn, "audit"));
+        assert!(!has(&conn, "audit"));
         // Applying again is a no-op.
-        migrate(&mut conn, dir).unwrap();
+        migrate_to(&mut conn, dir, LATEST_VERSION, |_, _| {
+            panic!("no step left")
+        })
+        .unwrap();
         assert_eq!(version(&conn).unwrap(), LATEST_VERSION);
     }
 
@@ -205,7 +237,13 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
             .unwrap();
-        let err = migrate(&mut conn, std::path::Path::new("/data")).unwrap_err();
+        let err = migrate_to(
+            &mut conn,
+            std::path::Path::new("/data"),
+            LATEST_VERSION,
+            |_, _| Ok(()),
+        )
+        .unwrap_err();
         assert!(
             matches!(err, StoreError::SchemaTooNew { found, .. } if found == LATEST_VERSION + 1)
         );
