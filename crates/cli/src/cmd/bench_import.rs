@@ -76,6 +76,10 @@ pub fn run(args: ImportBench) -> anyhow::Result<()> {
     let store = SqliteStore::create(dir.path().join("store-abort"))?;
     let checked = import(&store, &file, OnError::Abort)?;
     report("import, fresh, --on-error abort", &checked, &baseline, true);
+    println!(
+        "  (--on-error abort reads every file once to check it, before it writes anything: \
+         see docs/formats.md)"
+    );
     Ok(())
 }
 
