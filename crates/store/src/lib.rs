@@ -86,12 +86,13 @@
 //! used only for the batches of [`Store::put_prepared_deferred`]: the log is synced by the
 //! next `FULL` commit and before every checkpoint, and a sync covers every frame before it,
 //! so deferred batches become durable in commit order, and an import syncs once at its end
-//! instead of waiting for the disk after every batch (about a tenth of its time). Foreign keys are enforced, except inside a batch of records (`put_records`,
+//! instead of waiting for the disk after every batch (about a tenth of its time). Foreign keys
+//! and `CHECK` constraints are enforced, except inside a batch of records (`put_records`,
 //! `put_prepared`): the only key such a batch could break is a version's record, which it has
-//! just inserted or read itself, and the check would cost a look-up per version. One writer
-//! connection behind a mutex serialises the writes of a process and `BEGIN IMMEDIATE` those of
-//! other processes (waiting up to 10 s before [`StoreError::Busy`]); readers use their own
-//! connections and never wait for the writer.
+//! just inserted or read itself, and its checked columns come from the model's enums. For
+//! each of the two files, one writer connection behind a mutex serialises the writes of a
+//! process and `BEGIN IMMEDIATE` those of other processes (waiting up to 10 s before
+//! [`StoreError::Busy`]); readers use their own connections and never wait for the writer.
 //!
 //! # Import speed
 //!

@@ -43,8 +43,9 @@ use super::UsageError;
 /// so the cost per row falls with the batch. Measured with `portwatch import` of 3 million
 /// document rows into a fresh store: 103k rows/s with batches of 10,000, 163–176k with
 /// 50,000, 191k with 100,000 (but 500 MB resident against 310 MB); 300,000 rows import as
-/// fast either way. The price: a server on the same SQLite store waits for the batch being
-/// written (about a quarter of a second) before it can append a search's audit entry.
+/// fast either way. The price: other writes to the same SQLite store (a record changed through
+/// the API, a stored hit) wait for the batch being written, about a sixth of a second; a
+/// search's audit entry does not (the audit chain has a file and a write lock of its own).
 pub const BATCH_ROWS: usize = 50_000;
 
 /// The smallest batch: the first of a file, and the last ones (see [`BatchSizes`]).

@@ -19,7 +19,7 @@ use rusqlite::{
 
 use portwatch_model::{AuditEntry, AuditEvent};
 
-use super::{lock, BUSY_TIMEOUT};
+use super::{commit, lock, use_synced_wal, Readers, BUSY_TIMEOUT};
 use crate::api::AuditReport;
 use crate::audit::{ChainVerifier, StoredEntry, GENESIS_HASH};
 use crate::error::{Result, StoreError};
@@ -46,11 +46,12 @@ CREATE TABLE audit_head (
 /// The schema version of the audit file this build writes.
 const VERSION: u32 = 1;
 
-/// The audit file of one store: a writer connection; reads open their own.
+/// The audit file of one store: a writer connection and pooled readers.
 #[derive(Debug)]
 pub(super) struct AuditFile {
     path: PathBuf,
     writer: Mutex<Connection>,
+    readers: Readers,
 }
 
 impl AuditFile {
@@ -84,18 +85,11 @@ impl AuditFile {
             conn.pragma_update(None, "page_size", 4_096)?;
         }
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(
-                format!("the file system refused write-ahead logging (journal_mode is {mode})")
-                    .into(),
-            ));
-        }
         // Every entry is on disk before the search it records is answered.
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        use_synced_wal(&conn)?;
         migrate(&mut conn, &path)?;
         Ok(AuditFile {
+            readers: Readers::new(path.clone()),
             path,
             writer: Mutex::new(conn),
         })
@@ -103,23 +97,13 @@ impl AuditFile {
 
     /// Runs `work` in one write transaction of the audit file.
     fn write<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = work(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        commit(&mut lock(&self.writer), work)
     }
 
-    /// Runs `work` in one read transaction on a connection of its own, so that a long read
-    /// (verifying millions of entries) never holds up an append.
-    pub(super) fn read<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&self.path, flags)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let value = work(&tx)?;
-        tx.finish()?;
-        Ok(value)
+    /// Runs `work` in one read transaction on a pooled reader of the audit file, so that a
+    /// long read (verifying millions of entries) never holds up an append.
+    fn read<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.readers.read(work)
     }
 
     pub(super) fn append(&self, events: &[AuditEvent]) -> Result<Vec<AuditEntry>> {
@@ -144,16 +128,7 @@ impl AuditFile {
 
     /// `PRAGMA integrity_check` of the audit file: the problems SQLite found, if any.
     pub(super) fn integrity_problems(&self) -> Result<Vec<String>> {
-        self.read(|tx| {
-            let mut stmt = tx.prepare("PRAGMA integrity_check")?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-            let problems = rows.collect::<rusqlite::Result<Vec<String>>>()?;
-            Ok(if problems == ["ok"] {
-                Vec::new()
-            } else {
-                problems
-            })
-        })
+        self.readers.integrity_problems()
     }
 
     /// Takes over the chain that stores before the audit file kept in their own file (schema

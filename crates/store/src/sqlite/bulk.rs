@@ -65,12 +65,10 @@ pub(super) fn put(
     }
     // Ids and row keys in key order, so that the table and its id index are appended to.
     let mut new_records = Vec::new();
-    let mut slot = vec![usize::MAX; batch.len()];
     for &i in order.positions() {
         if let Some(seq) = new_seq[i] {
             let (id, pk) = writer.take_id_and_pk();
             outcomes[i] = PutOutcome::Created { id };
-            slot[i] = new_records.len();
             new_records.push(NewRecord {
                 item: &batch[i],
                 seq,
@@ -82,12 +80,9 @@ pub(super) fn put(
     for group in new_records.chunks(GROUP) {
         insert_records(writer, group)?;
     }
-    // Their versions in batch order, which is change-log order.
-    let in_log_order: Vec<&NewRecord<'_>> = slot
-        .iter()
-        .filter(|&&s| s != usize::MAX)
-        .map(|&s| &new_records[s])
-        .collect();
+    // Their versions in change-log order.
+    let mut in_log_order: Vec<&NewRecord<'_>> = new_records.iter().collect();
+    in_log_order.sort_unstable_by_key(|r| r.seq);
     for group in in_log_order.chunks(GROUP) {
         insert_first_versions(writer, group)?;
     }

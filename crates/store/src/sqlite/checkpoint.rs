@@ -3,8 +3,8 @@
 //! In WAL mode a commit appends pages to the `-wal` file; a *checkpoint* copies them into the
 //! database file and syncs it. SQLite runs one inside the commit that takes the log past
 //! `wal_autocheckpoint` pages, and the write waits for it: a batch of an import waits while
-//! the pages of the batches before it are copied, and every search waiting on its audit entry
-//! waits with it. Here a background thread with its own connection copies what the writer
+//! the pages of the batches before it are copied, and every write queued behind it waits
+//! too. Here a background thread with its own connection copies what the writer
 //! has committed after each write ([`Checkpointer::committed`]), `PASSIVE`ly: it never blocks
 //! the writer nor readers, and copies up to the last commit it can see.
 //!
@@ -29,8 +29,9 @@ use crate::error::Result;
 pub(super) const WRITER_CHECKPOINT_BYTES: u32 = 1 << 30;
 
 /// The least time between two background checkpoints. Each one syncs the database file, so a
-/// stream of small commits (the audit entries of searches) is copied in a few checkpoints a
-/// second rather than one per commit; an import's batches take longer than this anyway.
+/// stream of small commits (stored hits, follow-ups, records changed one by one) is copied in
+/// a few checkpoints a second rather than one per commit; an import's batches take longer
+/// than this anyway.
 const MIN_INTERVAL: Duration = Duration::from_millis(25);
 
 /// What the writer tells the background thread.

@@ -1,9 +1,11 @@
-//! The embedded store: one SQLite file in the data directory, in WAL mode.
+//! The embedded store: two SQLite files in the data directory, in WAL mode — the store's
+//! (`portwatch.sqlite3`) and the audit chain's (`audit.sqlite3`, see `audit_file`).
 //!
-//! One writer connection behind a mutex serialises every write of this process; each write is
-//! one `BEGIN IMMEDIATE` transaction, which also serialises writers of other processes on the
-//! same file. Reads use a small pool of reader connections, which in WAL mode see the last
-//! committed state without waiting for the writer.
+//! For each file, one writer connection behind a mutex serialises every write of this
+//! process; each write is one `BEGIN IMMEDIATE` transaction, which also serialises writers of
+//! other processes on the same file. Reads use a small pool of reader connections per file
+//! (`Readers`), which in WAL mode see the last committed state without waiting for the
+//! writer.
 
 mod audit_file;
 mod bulk;
@@ -68,7 +70,7 @@ pub struct SqliteStore {
     dir: PathBuf,
     path: PathBuf,
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Readers,
     checkpointer: checkpoint::Checkpointer,
     /// A deferred batch was committed since the last [`Store::sync`].
     unsynced: AtomicBool,
@@ -151,9 +153,9 @@ impl SqliteStore {
         let checkpointer = checkpoint::Checkpointer::start(&path)?;
         Ok(SqliteStore {
             dir,
+            readers: Readers::new(path.clone()),
             path,
             writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
             checkpointer,
             unsynced: AtomicBool::new(false),
             audit,
@@ -208,38 +210,12 @@ impl SqliteStore {
 
     /// Runs `work` in one read transaction (one consistent snapshot) on a pooled reader.
     fn read<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = match lock(&self.readers).pop() {
-            Some(conn) => conn,
-            None => self.open_reader()?,
-        };
-        let value = {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-            let value = work(&tx)?;
-            tx.finish()?;
-            value
-        };
-        let mut pool = lock(&self.readers);
-        if pool.len() < POOLED_READERS {
-            pool.push(conn);
-        }
-        Ok(value)
+        self.readers.read(work)
     }
 
-    fn open_reader(&self) -> Result<Connection> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags)?;
-        configure(&conn, ConnectionRole::Reader)?;
-        Ok(conn)
-    }
-
-    /// `PRAGMA integrity_check`: `Ok(())` or the problems SQLite found.
+    /// `PRAGMA integrity_check` of both files: `Ok(())` or the problems SQLite found.
     pub fn integrity_check(&self) -> Result<()> {
-        let mut problems = self.read(|tx| {
-            let mut stmt = tx.prepare("PRAGMA integrity_check")?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
-        })?;
-        problems.retain(|p| p != "ok");
+        let mut problems = self.readers.integrity_problems()?;
         problems.extend(
             self.audit
                 .integrity_problems()?
@@ -297,6 +273,60 @@ fn record_path_settings(conn: &Connection, on: bool, when: Durability) -> rusqli
     Ok(())
 }
 
+/// Read-only connections to one database file, opened on demand and kept for reuse: reads
+/// in WAL mode see the last committed state without waiting for the writer.
+#[derive(Debug)]
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Readers {
+    fn new(path: PathBuf) -> Readers {
+        Readers {
+            path,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `work` in one read transaction (one consistent snapshot) on a pooled connection.
+    fn read<T>(&self, work: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = match lock(&self.idle).pop() {
+            Some(conn) => conn,
+            None => self.open()?,
+        };
+        let value = {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let value = work(&tx)?;
+            tx.finish()?;
+            value
+        };
+        let mut idle = lock(&self.idle);
+        if idle.len() < POOLED_READERS {
+            idle.push(conn);
+        }
+        Ok(value)
+    }
+
+    fn open(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags)?;
+        configure(&conn, ConnectionRole::Reader)?;
+        Ok(conn)
+    }
+
+    /// `PRAGMA integrity_check`: the problems SQLite found (none when it answers "ok").
+    fn integrity_problems(&self) -> Result<Vec<String>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            let mut problems = rows.collect::<rusqlite::Result<Vec<String>>>()?;
+            problems.retain(|p| p != "ok");
+            Ok(problems)
+        })
+    }
+}
+
 /// A poisoned mutex only means another thread panicked while holding it; the connection inside
 /// is still consistent (SQLite rolled back the unfinished transaction), so carry on.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -311,6 +341,20 @@ enum ConnectionRole {
     Reader,
 }
 
+/// Puts the file of a writer connection in WAL mode, with every commit on disk (the WAL is
+/// synced, `synchronous = FULL`) before it is reported as done.
+fn use_synced_wal(conn: &Connection) -> Result<()> {
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Backend(
+            format!("the file system refused write-ahead logging (journal_mode is {mode})").into(),
+        ));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
 /// Settings every connection needs; see the crate documentation for why each is chosen.
 fn configure(conn: &Connection, role: ConnectionRole) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -318,16 +362,7 @@ fn configure(conn: &Connection, role: ConnectionRole) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     if role == ConnectionRole::Writer {
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(
-                format!("the file system refused write-ahead logging (journal_mode is {mode})")
-                    .into(),
-            ));
-        }
-        // Every commit is on disk (the WAL is synced) before it is reported as done.
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        use_synced_wal(conn)?;
         // 64 MiB of page cache keeps the natural-key index in memory during large imports.
         conn.pragma_update(None, "cache_size", -65_536)?;
         // The background thread copies commits into the database file (see the checkpoint
@@ -439,9 +474,8 @@ impl Store for SqliteStore {
     }
 
     fn stats(&self) -> Result<StoreStats> {
-        let mut stats = self.read(records::stats)?;
-        stats.audit_entries = self.audit.len()?;
-        Ok(stats)
+        let audit_entries = self.audit.len()?;
+        self.read(|tx| records::stats(tx, audit_entries))
     }
 
     fn put_agency(&self, agency: &Agency) -> Result<()> {
@@ -580,12 +614,7 @@ mod tests {
         store.sync().unwrap();
         assert_eq!(synced_at(&store), None, "nothing deferred, nothing to sync");
 
-        let content: RecordContent = serde_json::from_value(serde_json::json!({
-            "owner": "ncb-rome",
-            "visibility": "all",
-            "vehicle": {"vin": "1M8GDM9AXKP042788"}
-        }))
-        .unwrap();
+        let content = vehicle();
         let batch = PreparedRecords::new(vec![content]).unwrap();
         let at = OffsetDateTime::now_utc();
         store.put_prepared_deferred(&batch, at).unwrap();
@@ -602,6 +631,15 @@ mod tests {
             Some(first),
             "a second sync has nothing to do"
         );
+    }
+
+    fn vehicle() -> RecordContent {
+        serde_json::from_value(serde_json::json!({
+            "owner": "ncb-rome",
+            "visibility": "all",
+            "vehicle": {"vin": "1M8GDM9AXKP042788"}
+        }))
+        .unwrap()
     }
 
     fn passport(number: &str) -> RecordContent {
@@ -681,15 +719,9 @@ mod tests {
         let passports: Vec<RecordContent> =
             (0..100).map(|i| passport(&format!("YB{i:07}"))).collect();
         store.put_records(&passports, at).unwrap();
-        let vehicle: RecordContent = serde_json::from_value(serde_json::json!({
-            "owner": "ncb-rome",
-            "visibility": "all",
-            "vehicle": {"vin": "1M8GDM9AXKP042788"}
-        }))
-        .unwrap();
         let mut mixed: Vec<RecordContent> =
             (0..100).map(|i| passport(&format!("YC{i:07}"))).collect();
-        mixed.insert(50, vehicle);
+        mixed.insert(50, vehicle());
         store.put_records(&mixed, at).unwrap();
         let counts: Vec<(String, u64)> = store
             .stats()
@@ -717,7 +749,8 @@ mod tests {
             )?;
             Ok(())
         });
-        assert!(refused.is_err(), "{refused:?}");
+        let refused = refused.unwrap_err().to_string();
+        assert!(refused.contains("CHECK constraint"), "{refused}");
     }
 
     #[test]

@@ -556,7 +556,8 @@ pub(super) fn for_each_active(tx: &Transaction<'_>, visit: &mut dyn FnMut(Record
     Ok(snapshot_seq)
 }
 
-pub(super) fn stats(tx: &Transaction<'_>) -> Result<StoreStats> {
+/// The counts of `portwatch stats`; the audit chain's, kept in the audit file, is given.
+pub(super) fn stats(tx: &Transaction<'_>, audit_entries: u64) -> Result<StoreStats> {
     let mut stmt = tx.prepare(
         "SELECT database, owner, status, count(*) FROM records \
          GROUP BY database, owner, status ORDER BY database, owner, status",
@@ -589,6 +590,6 @@ pub(super) fn stats(tx: &Transaction<'_>) -> Result<StoreStats> {
         operations: count("operations")?,
         hits: count("hits")?,
         investigations: count("investigations")?,
-        audit_entries: 0, // In the audit file: see `SqliteStore::stats`.
+        audit_entries,
     })
 }
