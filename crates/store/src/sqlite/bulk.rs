@@ -23,14 +23,14 @@ use super::records::{
 };
 use crate::api::PutOutcome;
 use crate::error::Result;
-use crate::prepared::{Encoded, KeyOrder};
+use crate::prepared::{Encoded, KeyOrder, KeyedItem};
 
 /// Rows per lookup and per multi-row insert (well under SQLite's 32,766 bound variables).
 const GROUP: usize = 64;
 
 /// A new record decided on but not written yet.
 struct NewRecord<'b> {
-    item: &'b Encoded<'b>,
+    item: &'b KeyedItem,
     /// Its change-log position, handed out in batch order.
     seq: i64,
     /// Its id and row key, handed out in key order.
@@ -65,26 +65,21 @@ pub(super) fn put(
     }
     // Ids and row keys in key order, so that the table and its id index are appended to.
     let mut new_records = Vec::new();
-    for &i in order.positions() {
-        if let Some(seq) = new_seq[i] {
+    for item in order.items() {
+        if let Some(seq) = new_seq[item.position] {
             let (id, pk) = writer.take_id_and_pk();
-            outcomes[i] = PutOutcome::Created { id };
-            new_records.push(NewRecord {
-                item: &batch[i],
-                seq,
-                id,
-                pk,
-            });
+            outcomes[item.position] = PutOutcome::Created { id };
+            new_records.push(NewRecord { item, seq, id, pk });
         }
     }
     for group in new_records.chunks(GROUP) {
-        insert_records(writer, group)?;
+        insert_records(writer, order, group)?;
     }
     // Their versions in change-log order.
     let mut in_log_order: Vec<&NewRecord<'_>> = new_records.iter().collect();
     in_log_order.sort_unstable_by_key(|r| r.seq);
     for group in in_log_order.chunks(GROUP) {
-        insert_first_versions(writer, group)?;
+        insert_first_versions(writer, batch, group)?;
     }
     Ok(outcomes)
 }
@@ -103,20 +98,20 @@ fn heads_of_batch(
     ))?;
     let mut heads: Vec<Option<Head>> = Vec::with_capacity(batch.len());
     heads.resize_with(batch.len(), || None);
-    for chunk in order.positions().chunks(GROUP) {
+    for chunk in order.items().chunks(GROUP) {
         // A short last chunk repeats its first hash to fill the statement's fixed arity.
-        let hashes = (0..GROUP).map(|i| batch[*chunk.get(i).unwrap_or(&chunk[0])].key_hash);
+        let hashes = (0..GROUP).map(|i| chunk.get(i).unwrap_or(&chunk[0]).key_hash);
         let mut rows = stmt.query(params_from_iter(hashes))?;
         while let Some(row) = rows.next()? {
             let head = head_from_row(row)?;
             let hash: i64 = row.get(HEAD_COLUMN_COUNT)?;
             // Another key with the same 64-bit hash is not this batch's business.
-            let position = order
-                .with_key_hash(batch, hash)
+            let same_key = order
+                .with_key_hash(hash)
                 .iter()
-                .find(|&&i| batch[i].natural_key == head.natural_key);
-            if let Some(&i) = position {
-                heads[i] = Some(head);
+                .find(|item| order.natural_key(item) == head.natural_key);
+            if let Some(item) = same_key {
+                heads[item.position] = Some(head);
             }
         }
     }
@@ -141,9 +136,13 @@ fn multi_row_insert(table_and_columns: &str, values: &str, rows: usize) -> Strin
 /// When the whole group is of one database (every group of a single-kind file, the usual
 /// import) the database is written into the statement rather than bound on every row: one
 /// text value fewer to copy per row, about 3 % of an import's writing time.
-fn insert_records(writer: &VersionWriter<'_>, group: &[NewRecord<'_>]) -> Result<()> {
-    let database = group.first().map(|r| r.item.content.database());
-    let one_database = database.filter(|&d| group.iter().all(|r| r.item.content.database() == d));
+fn insert_records(
+    writer: &VersionWriter<'_>,
+    order: &KeyOrder,
+    group: &[NewRecord<'_>],
+) -> Result<()> {
+    let database = group.first().map(|r| r.item.database);
+    let one_database = database.filter(|&d| group.iter().all(|r| r.item.database == d));
     let row = match one_database {
         // `Database::as_str` is one of three fixed words: nothing a user wrote.
         Some(d) => format!("(?, ?, ?, ?, '{}', ?, 1, 'active', ?, ?)", d.as_str()),
@@ -156,26 +155,24 @@ fn insert_records(writer: &VersionWriter<'_>, group: &[NewRecord<'_>]) -> Result
         group.len(),
     );
     let ids: Vec<[u8; 16]> = group.iter().map(|r| id_blob(r.id)).collect();
-    let databases: Vec<&str> = group
+    let texts: Vec<[&str; 3]> = group
         .iter()
-        .map(|r| r.item.content.database().as_str())
-        .collect();
-    let owners: Vec<&str> = group
-        .iter()
-        .map(|r| r.item.content.owner.as_str())
+        .map(|r| {
+            let item = r.item;
+            [
+                order.natural_key(item),
+                item.database.as_str(),
+                order.owner(item),
+            ]
+        })
         .collect();
     let mut values: Vec<&dyn ToSql> = Vec::with_capacity(group.len() * 8);
-    for (i, r) in group.iter().enumerate() {
-        values.extend([
-            &r.pk as &dyn ToSql,
-            &ids[i],
-            &r.item.natural_key,
-            &r.item.key_hash,
-        ]);
+    for (r, (id, [natural_key, database, owner])) in group.iter().zip(ids.iter().zip(&texts)) {
+        values.extend([&r.pk as &dyn ToSql, id, natural_key, &r.item.key_hash]);
         if one_database.is_none() {
-            values.push(&databases[i]);
+            values.push(database);
         }
-        values.extend([&owners[i] as &dyn ToSql, &r.item.hash, &r.seq]);
+        values.extend([owner as &dyn ToSql, &r.item.content_hash, &r.seq]);
     }
     writer
         .tx
@@ -185,7 +182,11 @@ fn insert_records(writer: &VersionWriter<'_>, group: &[NewRecord<'_>]) -> Result
 }
 
 /// Inserts the first versions of new records, one statement for the group.
-fn insert_first_versions(writer: &VersionWriter<'_>, group: &[&NewRecord<'_>]) -> Result<()> {
+fn insert_first_versions(
+    writer: &VersionWriter<'_>,
+    batch: &[Encoded<'_>],
+    group: &[&NewRecord<'_>],
+) -> Result<()> {
     let sql = multi_row_insert(
         "versions (seq, record_pk, version, status, recorded_at, prev_seq, content)",
         "(?, ?, 1, 'active', ?, NULL, ?)",
@@ -193,7 +194,8 @@ fn insert_first_versions(writer: &VersionWriter<'_>, group: &[&NewRecord<'_>]) -
     );
     let mut values: Vec<&dyn ToSql> = Vec::with_capacity(group.len() * 4);
     for r in group {
-        values.extend([&r.seq as &dyn ToSql, &r.pk, &writer.at, &r.item.json]);
+        let json = &batch[r.item.position].json;
+        values.extend([&r.seq as &dyn ToSql, &r.pk, &writer.at, json]);
     }
     writer
         .tx
