@@ -44,13 +44,13 @@ pub(super) fn put(
     batch: &[Encoded<'_>],
     order: &KeyOrder,
 ) -> Result<Vec<PutOutcome>> {
-    let heads = heads_of_batch(writer, batch, order)?;
+    let mut heads = heads_of_batch(writer, order)?.into_iter().peekable();
     // Decide in batch order: existing keys now, new ones get their change-log position.
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut new_seq: Vec<Option<i64>> = Vec::with_capacity(batch.len());
-    for (item, head) in batch.iter().zip(heads) {
-        match head {
-            Some(head) => {
+    for (position, item) in batch.iter().enumerate() {
+        match heads.next_if(|(at, _)| *at == position) {
+            Some((_, head)) => {
                 outcomes.push(put_existing(writer, head, item)?);
                 new_seq.push(None);
             }
@@ -84,20 +84,16 @@ pub(super) fn put(
     Ok(outcomes)
 }
 
-/// The stored heads of the batch's natural keys, by position in the batch (`None` for a new
-/// key). Keys are looked up in hash order, so that consecutive lookups walk the index
-/// forwards; no per-row hashing beyond the key hash already computed.
-fn heads_of_batch(
-    writer: &VersionWriter<'_>,
-    batch: &[Encoded<'_>],
-    order: &KeyOrder,
-) -> Result<Vec<Option<Head>>> {
+/// The stored heads of the batch's natural keys that exist, with their positions in the
+/// batch, in position order. Keys are looked up in hash order, so that consecutive lookups
+/// walk the index forwards; no per-row hashing beyond the key hash already computed. Only the
+/// keys found take memory: a batch of new records (a first import) finds none.
+fn heads_of_batch(writer: &VersionWriter<'_>, order: &KeyOrder) -> Result<Vec<(usize, Head)>> {
     let placeholders = vec!["?"; GROUP].join(", ");
     let mut stmt = writer.tx.prepare_cached(&format!(
         "SELECT {HEAD_COLUMNS}, key_hash FROM records WHERE key_hash IN ({placeholders})"
     ))?;
-    let mut heads: Vec<Option<Head>> = Vec::with_capacity(batch.len());
-    heads.resize_with(batch.len(), || None);
+    let mut heads = Vec::new();
     for chunk in order.items().chunks(GROUP) {
         // A short last chunk repeats its first hash to fill the statement's fixed arity.
         let hashes = (0..GROUP).map(|i| chunk.get(i).unwrap_or(&chunk[0]).key_hash);
@@ -111,10 +107,13 @@ fn heads_of_batch(
                 .iter()
                 .find(|item| order.natural_key(item) == head.natural_key);
             if let Some(item) = same_key {
-                heads[item.position] = Some(head);
+                heads.push((item.position, head));
             }
         }
     }
+    heads.sort_unstable_by_key(|(position, _)| *position);
+    // Items sharing a hash across two chunks are found by both lookups.
+    heads.dedup_by_key(|(position, _)| *position);
     Ok(heads)
 }
 

@@ -711,6 +711,50 @@ mod tests {
         }
     }
 
+    /// Puts `batch` with every natural key given the same 64-bit hash, as colliding keys
+    /// would have: the bulk path looks keys up by hash, many at a time.
+    fn put_with_one_key_hash(store: &SqliteStore, batch: &[RecordContent]) -> Vec<PutOutcome> {
+        let mut encodings = prepared::encode_all(batch).unwrap();
+        encodings.iter_mut().for_each(|e| e.key_hash = 42);
+        let items = prepared::pair(batch, &encodings);
+        let order = prepared::KeyOrder::of(&items);
+        assert!(order.keys_are_distinct(), "the bulk path");
+        let at = OffsetDateTime::now_utc();
+        store
+            .write_records(Durability::AtCommit, |tx| {
+                records::put(tx, &items, &order, at)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn keys_sharing_a_hash_across_lookup_groups_are_each_found_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path()).unwrap();
+        // Three lookup groups' worth of keys, all under one hash.
+        let mut batch: Vec<RecordContent> =
+            (0..150).map(|i| passport(&format!("YC{i:07}"))).collect();
+        let created = put_with_one_key_hash(&store, &batch);
+        assert!(created
+            .iter()
+            .all(|o| matches!(o, PutOutcome::Created { .. })));
+
+        batch[100].source_id = Some("changed".to_string());
+        let again = put_with_one_key_hash(&store, &batch);
+        for (i, (before, after)) in created.iter().zip(&again).enumerate() {
+            assert_eq!(before.id(), after.id(), "row {i} found its own record");
+            match i {
+                100 => assert!(matches!(after, PutOutcome::Updated { version: 2, .. })),
+                _ => assert!(matches!(after, PutOutcome::Unchanged { .. }), "row {i}"),
+            }
+        }
+        assert_eq!(
+            store.stats().unwrap().versions,
+            151,
+            "one new version, no new record"
+        );
+    }
+
     #[test]
     fn each_record_keeps_its_database_in_single_kind_and_mixed_batches() {
         let dir = tempfile::tempdir().unwrap();
