@@ -21,19 +21,27 @@ use crate::csv_rows::{header_cell, is_blank, width_mismatch};
 /// Reads native CSV rows of one kind as records. See the [module docs](super).
 pub struct CsvReader<R: Read> {
     csv: csv::Reader<R>,
+    record: ByteRecord,
+    decoder: CsvDecoder,
+    /// Set after an I/O error: nothing more can be read.
+    finished: bool,
+}
+
+/// Turns the cells of one row into a record: the header's layout, resolved once, and the
+/// envelope cache. Cloned onto other threads to decode rows there ([`super::RowDecoder`]).
+#[derive(Clone)]
+pub(crate) struct CsvDecoder {
     kind: Database,
     layout: &'static [Column],
     /// For each column of `layout`, its position in the file's rows.
     positions: Vec<Option<usize>>,
     width: usize,
-    record: ByteRecord,
     envelope: EnvelopeCache,
-    /// Set after an I/O error: nothing more can be read.
-    finished: bool,
 }
 
 /// The owner and visibility of the previous row. Files hold long runs of the same values, so
 /// parsing each distinct value once saves work on every row.
+#[derive(Clone)]
 struct EnvelopeCache {
     default_owner: Option<AgencyId>,
     default_visibility: Option<Visibility>,
@@ -74,16 +82,18 @@ impl<R: Read> CsvReader<R> {
         let positions = columns::resolve(kind, &header, &defaulted)?;
         Ok(CsvReader {
             csv,
-            kind,
-            layout: columns::columns(kind),
-            positions,
-            width: header.len(),
             record,
-            envelope: EnvelopeCache {
-                default_owner: options.default_owner,
-                default_visibility: options.default_visibility,
-                owner: None,
-                visibility: None,
+            decoder: CsvDecoder {
+                kind,
+                layout: columns::columns(kind),
+                positions,
+                width: header.len(),
+                envelope: EnvelopeCache {
+                    default_owner: options.default_owner,
+                    default_visibility: options.default_visibility,
+                    owner: None,
+                    visibility: None,
+                },
             },
             finished: false,
         })
@@ -91,15 +101,53 @@ impl<R: Read> CsvReader<R> {
 
     /// The kind of every row of this file.
     pub fn kind(&self) -> Database {
-        self.kind
+        self.decoder.kind
     }
 
-    fn read_row(&mut self, line: u64) -> Result<RecordContent, RowError> {
-        if let Some(why) = width_mismatch(self.record.len(), self.width) {
+    /// Reads the next row that is not blank into `record`, without decoding it: its line, or
+    /// the error that stopped the reading of that row. `None` at the end of the file.
+    pub(crate) fn next_raw(&mut self, record: &mut ByteRecord) -> Option<Result<u64, RowError>> {
+        if self.finished {
+            return None;
+        }
+        loop {
+            match self.csv.read_byte_record(record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    if is_blank(record) {
+                        continue;
+                    }
+                    return Some(Ok(record.position().map_or(0, |p| p.line())));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        self.finished = true;
+                    }
+                    return Some(Err(csv_error(line, e)));
+                }
+            }
+        }
+    }
+
+    /// A decoder of this file's rows, for another thread.
+    pub(crate) fn decoder(&self) -> CsvDecoder {
+        self.decoder.clone()
+    }
+}
+
+impl CsvDecoder {
+    /// The record of the row in `record`, which starts on `line`.
+    pub(crate) fn decode(
+        &mut self,
+        record: &ByteRecord,
+        line: u64,
+    ) -> Result<RecordContent, RowError> {
+        if let Some(why) = width_mismatch(record.len(), self.width) {
             return Err(RowError::new(line, "", why));
         }
         let row = Row {
-            record: &self.record,
+            record,
             positions: &self.positions,
             layout: self.layout,
             line,
@@ -126,28 +174,13 @@ impl<R: Read> Iterator for CsvReader<R> {
     type Item = Result<RecordContent, RowError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.finished {
-            return None;
-        }
-        loop {
-            match self.csv.read_byte_record(&mut self.record) {
-                Ok(false) => return None,
-                Ok(true) => {
-                    let line = self.record.position().map_or(0, |p| p.line());
-                    if is_blank(&self.record) {
-                        continue;
-                    }
-                    return Some(self.read_row(line));
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        self.finished = true;
-                    }
-                    return Some(Err(csv_error(line, e)));
-                }
-            }
-        }
+        let mut record = std::mem::take(&mut self.record);
+        let row = self.next_raw(&mut record).map(|read| {
+            let line = read?;
+            self.decoder.decode(&record, line)
+        });
+        self.record = record;
+        row
     }
 }
 

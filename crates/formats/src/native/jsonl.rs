@@ -27,7 +27,7 @@ const BODY_KEYS: [(&str, Database); 3] = [
 /// Reads native JSON Lines. Blank lines are skipped.
 pub struct JsonlReader<R: Read> {
     input: BufReader<R>,
-    options: ReadOptions,
+    decoder: JsonlDecoder,
     line: u64,
     buffer: Vec<u8>,
     finished: bool,
@@ -37,7 +37,7 @@ impl<R: Read> JsonlReader<R> {
     pub fn new(input: R, options: ReadOptions) -> Self {
         JsonlReader {
             input: BufReader::with_capacity(1 << 16, input),
-            options,
+            decoder: JsonlDecoder { options },
             line: 0,
             buffer: Vec::with_capacity(1024),
             finished: false,
@@ -46,7 +46,7 @@ impl<R: Read> JsonlReader<R> {
 
     /// The kind every line must be, when one was given.
     pub fn kind(&self) -> Option<Database> {
-        self.options.kind
+        self.decoder.options.kind
     }
 
     /// Reads the next line into the buffer; false at the end of the input.
@@ -90,15 +90,68 @@ impl<R: Read> JsonlReader<R> {
         RowError::new(self.line, "", format!("cannot read the file: {e}"))
     }
 
-    fn parse_line(&self) -> Result<RecordContent, RowError> {
-        let has_defaults =
-            self.options.default_owner.is_some() || self.options.default_visibility.is_some();
-        let parsed = if has_defaults || may_hold_several_bodies(&self.buffer) {
+    /// A decoder of this file's lines, for this thread or another.
+    pub(crate) fn decoder(&self) -> JsonlDecoder {
+        self.decoder.clone()
+    }
+
+    /// Reads the next line that is not blank, without decoding it: its line number (its
+    /// bytes are [`Self::line_bytes`]), or the error that stopped the reading of that line.
+    /// `None` at the end of the file.
+    pub(crate) fn next_raw(&mut self) -> Option<Result<u64, RowError>> {
+        while !self.finished {
+            match self.read_line() {
+                Ok(false) => return None,
+                Err(e) => return Some(Err(e)),
+                Ok(true) if self.buffer.iter().all(u8::is_ascii_whitespace) => continue,
+                Ok(true) => return Some(Ok(self.line)),
+            }
+        }
+        None
+    }
+
+    /// The bytes of the line [`Self::next_raw`] read last.
+    pub(crate) fn line_bytes(&self) -> &[u8] {
+        &self.buffer
+    }
+}
+
+/// Turns one line into a record: the read options. Cloned onto other threads to decode lines
+/// there ([`super::RowDecoder`]).
+#[derive(Clone)]
+pub(crate) struct JsonlDecoder {
+    options: ReadOptions,
+}
+
+impl JsonlDecoder {
+    /// The record of `bytes`, line `line` of the file.
+    pub(crate) fn decode(&self, bytes: &[u8], line: u64) -> Result<RecordContent, RowError> {
+        JsonLine {
+            decoder: self,
+            bytes,
+            line,
+        }
+        .parse()
+    }
+}
+
+/// One line being decoded.
+struct JsonLine<'a> {
+    decoder: &'a JsonlDecoder,
+    bytes: &'a [u8],
+    line: u64,
+}
+
+impl JsonLine<'_> {
+    fn parse(&self) -> Result<RecordContent, RowError> {
+        let has_defaults = self.decoder.options.default_owner.is_some()
+            || self.decoder.options.default_visibility.is_some();
+        let parsed = if has_defaults || may_hold_several_bodies(self.bytes) {
             self.parse_through_value()
         } else {
-            serde_json::from_slice::<RecordContent>(&self.buffer).map_err(|_| self.diagnose())
+            serde_json::from_slice::<RecordContent>(self.bytes).map_err(|_| self.diagnose())
         }?;
-        match self.options.kind {
+        match self.decoder.options.kind {
             Some(kind) if kind != parsed.database() => Err(RowError::new(
                 self.line,
                 body_key(parsed.database()),
@@ -130,10 +183,10 @@ impl<R: Read> JsonlReader<R> {
                 ),
             ));
         }
-        if let Some(owner) = &self.options.default_owner {
+        if let Some(owner) = &self.decoder.options.default_owner {
             fill(&mut object, "owner", owner.as_str().into());
         }
-        if let Some(visibility) = &self.options.default_visibility {
+        if let Some(visibility) = &self.decoder.options.default_visibility {
             fill(&mut object, "visibility", visibility.to_string().into());
         }
         serde_json::from_value(Value::Object(object)).map_err(|_| self.diagnose())
@@ -141,10 +194,10 @@ impl<R: Read> JsonlReader<R> {
 
     /// The line as a JSON object.
     fn object(&self) -> Result<Map<String, Value>, RowError> {
-        if std::str::from_utf8(&self.buffer).is_err() {
+        if std::str::from_utf8(self.bytes).is_err() {
             return Err(RowError::new(self.line, "", "is not valid UTF-8 text"));
         }
-        match serde_json::from_slice::<Value>(&self.buffer) {
+        match serde_json::from_slice::<Value>(self.bytes) {
             Ok(Value::Object(object)) => Ok(object),
             Ok(_) => Err(RowError::new(self.line, "", "must be a JSON object {...}")),
             Err(e) => Err(RowError::new(
@@ -161,10 +214,10 @@ impl<R: Read> JsonlReader<R> {
             Ok(object) => object,
             Err(e) => return e,
         };
-        if let Some(owner) = &self.options.default_owner {
+        if let Some(owner) = &self.decoder.options.default_owner {
             fill(&mut object, "owner", owner.as_str().into());
         }
-        if let Some(visibility) = &self.options.default_visibility {
+        if let Some(visibility) = &self.decoder.options.default_visibility {
             fill(&mut object, "visibility", visibility.to_string().into());
         }
         match check_fields(&object) {
@@ -178,15 +231,8 @@ impl<R: Read> Iterator for JsonlReader<R> {
     type Item = Result<RecordContent, RowError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.finished {
-            match self.read_line() {
-                Ok(false) => return None,
-                Err(e) => return Some(Err(e)),
-                Ok(true) if self.buffer.iter().all(u8::is_ascii_whitespace) => continue,
-                Ok(true) => return Some(self.parse_line()),
-            }
-        }
-        None
+        let read = self.next_raw()?;
+        Some(read.and_then(|line| self.decoder.decode(&self.buffer, line)))
     }
 }
 

@@ -12,8 +12,11 @@
 //! with its line, field and rule and the rows after it are still read, so the caller decides
 //! whether to skip or abort. Memory stays bounded by one row. The CSV reader resolves the header
 //! once and reuses one record buffer, so parsing is not what limits an import.
+//! [`Reader::check`] checks a whole file without keeping its records, decoding rows on several
+//! threads while one reads them.
 
 pub mod cells;
+mod check;
 pub mod columns;
 mod csv_read;
 mod csv_write;
@@ -26,6 +29,7 @@ use std::str::FromStr;
 
 use portwatch_model::{AgencyId, Database, RecordContent, Visibility};
 
+pub use check::Checked;
 pub use columns::{columns, Column};
 pub use csv_read::CsvReader;
 pub use csv_write::CsvWriter;
