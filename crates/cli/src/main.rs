@@ -37,7 +37,7 @@ struct Cli {
     data: PathBuf,
 
     /// A PostgreSQL store instead of the SQLite one in --data:
-    /// postgres://user[:password]@host[:port]/database. `portwatch init` creates its tables.
+    /// `postgres://user[:password]@host[:port]/database`. `portwatch init` creates its tables.
     /// The data directory still holds the CA, certificates and API keys.
     #[arg(long, global = true, env = "PORTWATCH_STORE", value_name = "URL")]
     store: Option<String>,

@@ -1,4 +1,4 @@
-//! [`KeyTable`]: a compact multimap from 64-bit key fingerprints to record slots.
+//! `KeyTable`: a compact multimap from 64-bit key fingerprints to record slots.
 //!
 //! Every index of the engine is one or more key tables: documents by (issuing state, number)
 //! and by OCR skeleton, vehicles by VIN and plate, persons by name keys and identifiers. At
@@ -6,7 +6,7 @@
 //! so a key table stores only what a look-up needs:
 //!
 //! * a **base**: entries of fingerprint, slot and tag (16 bytes, read in one cache miss;
-//!   see [`KeyTable::build_tagged`]) sorted by fingerprint, plus a directory indexed by the top bits of the
+//!   see `KeyTable::build_tagged`) sorted by fingerprint, plus a directory indexed by the top bits of the
 //!   fingerprint that narrows a look-up to a bucket of about four entries — two or three cache
 //!   misses instead of a binary search over gigabytes;
 //! * a **delta**: a small hash map holding the entries added since the base was built (live

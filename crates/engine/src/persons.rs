@@ -18,7 +18,7 @@
 //!
 //! **Facts first.** A person whose date of birth or sex keeps them below the threshold even
 //! with a perfect name is never scored. Those facts travel in the 32-bit tag of each of the
-//! person's key entries ([`facts_tag`]), so candidate generation drops such persons as it
+//! person's key entries (`facts_tag`), so candidate generation drops such persons as it
 //! reads the postings, without a look at each candidate's record (at a million persons, that
 //! look was a cache miss a candidate and most of a screening's time).
 //!
@@ -340,7 +340,7 @@ pub(crate) struct PersonMatch {
     pub reason: PersonReason,
 }
 
-/// How name score and facts combine (see [`PersonScorer::score`]).
+/// How name score and facts combine (see `PersonScorer::score`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PersonScorer {
     /// A person is a hit when the adjusted score reaches this.

@@ -9,7 +9,7 @@
 //!   ([`Store::change_wakeups`](portwatch_store::Store::change_wakeups): PostgreSQL's
 //!   LISTEN/NOTIFY), so a record written through another node is screened here within
 //!   milliseconds; a thread of its own waits on those wake-ups;
-//! - otherwise at least once a second ([`POLL`]), for writes by other processes that no
+//! - otherwise at least once a second (`POLL`), for writes by other processes that no
 //!   wake-up announced (an import into SQLite, a notification lost while reconnecting).
 //!
 //! Wake-ups are only hints: the follower always reads the log from the last position it

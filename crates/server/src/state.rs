@@ -188,7 +188,7 @@ impl AppState {
         }
     }
 
-    /// Every operation, from a cache at most [`OPERATIONS_TTL`] old.
+    /// Every operation, from a cache at most `OPERATIONS_TTL` old.
     pub async fn operations(&self) -> Result<Arc<Vec<Operation>>, Problem> {
         if let Some((at, ops)) = &*self.operations.read().unwrap_or_else(|p| p.into_inner()) {
             if at.elapsed() < OPERATIONS_TTL {

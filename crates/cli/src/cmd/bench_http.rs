@@ -62,7 +62,7 @@ pub struct HttpBench {
     #[arg(long)]
     pub dir: Option<PathBuf>,
     /// Also run every phase on this PostgreSQL database, beside SQLite
-    /// (postgres://user[:password]@host[:port]/database); the bench works in a fresh schema of
+    /// (`postgres://user[:password]@host[:port]/database`); the bench works in a fresh schema of
     /// it and drops that schema at the end.
     #[arg(long, value_name = "URL")]
     pub postgres: Option<String>,

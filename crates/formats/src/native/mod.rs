@@ -4,7 +4,7 @@
 //!
 //! - **JSON Lines**: one [`RecordContent`] per line, in the model's own JSON shape; the kind is
 //!   the body's key (`document`, `person`, `vehicle`), so one file may mix kinds.
-//! - **CSV**: one kind per file with a flat header ([`columns`]); the kind is told by the
+//! - **CSV**: one kind per file with a flat header ([`columns`](mod@columns)); the kind is told by the
 //!   header (or given). Columns may come in any order; optional ones may be left out; lists
 //!   sit in one cell separated by `|` ([`cells`]).
 //!

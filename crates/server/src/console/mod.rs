@@ -8,7 +8,7 @@
 //!   `PUT /session/language` `{"language": "fr"}`: remembers the person's language.
 //!
 //! Once signed in, the browser calls the `/v1` API with the cookie; [`crate::identity`] accepts
-//! it through [`session_caller`], which demands the CSRF token on every change.
+//! it through `session_caller`, which demands the CSRF token on every change.
 
 pub mod session;
 
@@ -321,7 +321,7 @@ pub struct SessionId(pub String);
 const STREAM_CHECK: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Resolves when the session a stream was opened with ends: at sign-out (at once), when its API
-/// key is revoked or it reaches its absolute lifetime (within [`STREAM_CHECK`]). An open stream
+/// key is revoked or it reaches its absolute lifetime (within `STREAM_CHECK`). An open stream
 /// counts as use, so a duty officer watching the live inbox is not signed out for being idle.
 pub async fn session_ended(state: Arc<AppState>, id: String) {
     let Ok(session) = state.sessions.touch(&id) else {

@@ -57,7 +57,7 @@
 //!
 //! The client connects without TLS (`NoTls`). Run PostgreSQL on the same host (loopback or a
 //! Unix socket) or on a private network segment that only portwatch nodes reach; see
-//! `docs/scaling.md`. Adding TLS later means a `postgres-rustls` connector in [`Pool`].
+//! `docs/scaling.md`. Adding TLS later means a `postgres-rustls` connector in `Pool`.
 
 mod blocking;
 mod listen;
