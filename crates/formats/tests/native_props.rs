@@ -20,6 +20,29 @@ fn read_all(bytes: &[u8], format: Format) -> usize {
     }
 }
 
+/// The bad rows of `bytes`, read one by one, and checked on `threads` threads: (rows, bad
+/// rows) each. `None` when the header is refused.
+#[allow(clippy::type_complexity)]
+fn both_checks(
+    bytes: &[u8],
+    format: Format,
+    threads: usize,
+) -> Option<((u64, Vec<String>), (u64, Vec<String>))> {
+    let reader = Reader::new(bytes, format, ReadOptions::default()).ok()?;
+    let rows: Vec<_> = reader.collect();
+    let bad: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .map(ToString::to_string)
+        .collect();
+    let checked = Reader::new(bytes, format, ReadOptions::default())
+        .ok()?
+        .check(threads, usize::MAX, || {});
+    assert_eq!(checked.bad_count, checked.bad.len() as u64);
+    let checked_bad = checked.bad.iter().map(ToString::to_string).collect();
+    Some(((rows.len() as u64, bad), (checked.rows, checked_bad)))
+}
+
 /// Free text as people type it, with the characters the formats must escape or quote.
 fn text() -> impl Strategy<Value = Option<String>> {
     proptest::option::of("[A-Za-zÀ-ÿ0-9 ,;:|\"'\\\\/-]{1,30}")
@@ -215,6 +238,17 @@ proptest! {
     fn the_csv_reader_never_panics_on_csv_like_text(body in "[a-z0-9,|:\\\\\"\n -]{0,300}") {
         let text = format!("{HEADER}{body}");
         read_all(text.as_bytes(), Format::Csv);
+    }
+
+    #[test]
+    fn a_check_on_threads_finds_the_bad_rows_the_reader_finds(body in "[a-z0-9,|:\\\\\"\n -]{0,300}", threads in 0usize..3) {
+        let text = format!("{HEADER}{body}");
+        if let Some((read, checked)) = both_checks(text.as_bytes(), Format::Csv, threads) {
+            prop_assert_eq!(read, checked);
+        }
+        if let Some((read, checked)) = both_checks(body.as_bytes(), Format::Jsonl, threads) {
+            prop_assert_eq!(read, checked);
+        }
     }
 
     #[test]

@@ -120,6 +120,9 @@ impl<R: Read> Reader<R> {
                     }
                 });
             }
+            // Only the decoding threads hold the chunks' receiver now: should they all stop,
+            // sending fails instead of waiting for ever.
+            drop(chunks);
             drop(found);
             let mut parts = Vec::new();
             let mut sent = 0;
@@ -134,8 +137,9 @@ impl<R: Read> Reader<R> {
                 if !self.read_chunk(&mut chunk) {
                     break;
                 }
-                // Every decoding thread waits on this channel until it is dropped below.
-                let _ = work.send((sent, chunk));
+                if work.send((sent, chunk)).is_err() {
+                    break; // Every decoding thread stopped: the scope raises why.
+                }
                 sent += 1;
                 progress();
             }
