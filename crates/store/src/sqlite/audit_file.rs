@@ -50,8 +50,10 @@ const VERSION: u32 = 1;
 #[derive(Debug)]
 pub(super) struct AuditFile {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    // The read-only readers close before the writer, which then removes the log files (see
+    // `SqliteStore`).
     readers: Readers,
+    writer: Mutex<Connection>,
 }
 
 impl AuditFile {

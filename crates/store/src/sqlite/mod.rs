@@ -69,9 +69,12 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
 pub struct SqliteStore {
     dir: PathBuf,
     path: PathBuf,
-    writer: Mutex<Connection>,
+    // Fields drop in this order. The writer must close last: the last connection to close
+    // copies the log into the database and deletes the `-wal` and `-shm` files, and the
+    // read-only readers cannot.
     readers: Readers,
     checkpointer: checkpoint::Checkpointer,
+    writer: Mutex<Connection>,
     /// A deferred batch was committed since the last [`Store::sync`].
     unsynced: AtomicBool,
     /// The audit chain, in its own file.
@@ -753,6 +756,24 @@ mod tests {
             151,
             "one new version, no new record"
         );
+    }
+
+    #[test]
+    fn a_closed_store_leaves_no_log_files_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::create(dir.path()).unwrap();
+        let at = OffsetDateTime::now_utc();
+        let id = store.put_records(&[passport("YD0000001")], at).unwrap()[0].id();
+        // Reads open the read-only connections, which cannot remove the log files.
+        assert!(store.record(id).unwrap().is_some());
+        assert_eq!(store.stats().unwrap().versions, 1);
+        drop(store);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [audit_file::AUDIT_FILE, STORE_FILE]);
     }
 
     #[test]
