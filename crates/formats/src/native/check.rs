@@ -283,16 +283,19 @@ mod tests {
 
     #[test]
     fn json_lines_are_checked_like_the_plain_reader_checks_them() {
+        let document = |number: &str, state: &str| {
+            format!(r#"{{"owner":"ncb-paris","visibility":"all","document":{{"number":"{number}","#)
+                + &format!(
+                    r#""issuing_state":"{state}","type":"passport","status":"stolen_blank"}}}}"#
+                )
+        };
         let mut jsonl = String::new();
         for i in 0..CHUNK_ROWS + 5 {
             let line = match i % 700 {
                 1 => "{not json".to_string(),
                 2 => String::new(), // blank: not a row
-                3 => r#"{"owner":"ncb-paris","visibility":"all","document":{"number":"P1","issuing_state":"XX1","type":"passport","status":"stolen_blank"}}"#
-                    .to_string(),
-                _ => format!(
-                    r#"{{"owner":"ncb-paris","visibility":"all","document":{{"number":"P{i:08}","issuing_state":"FRA","type":"passport","status":"stolen_blank"}}}}"#
-                ),
+                3 => document("P1", "XX1"),
+                _ => document(&format!("P{i:08}"), "FRA"),
             };
             jsonl.push_str(&line);
             jsonl.push('\n');

@@ -28,7 +28,8 @@ pub struct CsvReader<R: Read> {
 }
 
 /// Turns the cells of one row into a record: the header's layout, resolved once, and the
-/// envelope cache. Cloned onto other threads to decode rows there ([`super::RowDecoder`]).
+/// envelope cache. Cloned onto other threads to decode rows there (for
+/// [`super::Reader::check`]).
 #[derive(Clone)]
 pub(crate) struct CsvDecoder {
     kind: Database,

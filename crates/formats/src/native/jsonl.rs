@@ -117,7 +117,7 @@ impl<R: Read> JsonlReader<R> {
 }
 
 /// Turns one line into a record: the read options. Cloned onto other threads to decode lines
-/// there ([`super::RowDecoder`]).
+/// there (for [`super::Reader::check`]).
 #[derive(Clone)]
 pub(crate) struct JsonlDecoder {
     options: ReadOptions,

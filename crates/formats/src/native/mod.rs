@@ -4,9 +4,9 @@
 //!
 //! - **JSON Lines**: one [`RecordContent`] per line, in the model's own JSON shape; the kind is
 //!   the body's key (`document`, `person`, `vehicle`), so one file may mix kinds.
-//! - **CSV**: one kind per file with a flat header ([`columns`](mod@columns)); the kind is told by the
-//!   header (or given). Columns may come in any order; optional ones may be left out; lists
-//!   sit in one cell separated by `|` ([`cells`]).
+//! - **CSV**: one kind per file with a flat header ([`columns`](mod@columns)); the kind is
+//!   told by the header (or given). Columns may come in any order; optional ones may be left
+//!   out; lists sit in one cell separated by `|` ([`cells`]).
 //!
 //! Readers are streaming iterators of `Result<RecordContent, RowError>`: a bad row is reported
 //! with its line, field and rule and the rows after it are still read, so the caller decides
