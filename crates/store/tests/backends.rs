@@ -575,46 +575,6 @@ fn a_follower_reading_while_others_write_misses_nothing(b: &Backend) {
 
 // --- the network -----------------------------------------------------------------------------
 
-fn ncb(id: &str, country: &str) -> Agency {
-    serde_json::from_value(serde_json::json!({
-        "id": id, "name": id, "kind": "ncb", "country": country
-    }))
-    .unwrap()
-}
-
-fn operation(code: &str, starts_on: time::Date) -> Operation {
-    serde_json::from_value(serde_json::json!({
-        "id": Id::generate(),
-        "code": code, "name": code,
-        "starts_on": starts_on, "ends_on": date!(2030-01-01),
-        "countries": ["MAR", "ESP"],
-        "coordinator": "gs-lyon"
-    }))
-    .unwrap()
-}
-
-fn hit(record: Id, owner: &str, agency_id: &str, op: Option<Id>) -> Hit {
-    Hit {
-        id: Id::generate(),
-        search_id: Id::generate(),
-        database: Database::Documents,
-        record_id: record,
-        record_version: 1,
-        owner: agency(owner),
-        agency: agency(agency_id),
-        operation: op,
-        site: Some("MAPTM".into()),
-        match_kind: MatchKind::Exact,
-        score: 1.0,
-        action: Action::SeizeDocument,
-        at: at(0),
-        state: FollowUpState::Pending,
-        deadline: at(720),
-        instructions: None,
-        action_taken: None,
-    }
-}
-
 fn agencies_operations_and_investigations(b: &Backend) {
     store(b).put_agency(&ncb("ncb-rabat", "MAR")).unwrap();
     store(b).put_agency(&ncb("ncb-madrid", "ESP")).unwrap();

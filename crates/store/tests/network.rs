@@ -7,46 +7,6 @@ use portwatch_model::*;
 use portwatch_store::{FollowUp, HitFilter, Store, StoreError};
 use time::macros::date;
 
-fn ncb(id: &str, country: &str) -> Agency {
-    serde_json::from_value(serde_json::json!({
-        "id": id, "name": id, "kind": "ncb", "country": country
-    }))
-    .unwrap()
-}
-
-fn operation(code: &str, starts_on: time::Date) -> Operation {
-    serde_json::from_value(serde_json::json!({
-        "id": Id::generate(),
-        "code": code, "name": code,
-        "starts_on": starts_on, "ends_on": date!(2030-01-01),
-        "countries": ["MAR", "ESP"],
-        "coordinator": "gs-lyon"
-    }))
-    .unwrap()
-}
-
-fn hit(record: Id, owner: &str, agency_id: &str, op: Option<Id>) -> Hit {
-    Hit {
-        id: Id::generate(),
-        search_id: Id::generate(),
-        database: Database::Documents,
-        record_id: record,
-        record_version: 1,
-        owner: agency(owner),
-        agency: agency(agency_id),
-        operation: op,
-        site: Some("MAPTM".into()),
-        match_kind: MatchKind::Exact,
-        score: 1.0,
-        action: Action::SeizeDocument,
-        at: at(0),
-        state: FollowUpState::Pending,
-        deadline: at(720),
-        instructions: None,
-        action_taken: None,
-    }
-}
-
 #[test]
 fn agencies_are_created_replaced_and_listed_by_id() {
     let (_dir, store) = new_store();

@@ -3,6 +3,7 @@
 
 use portwatch_model::*;
 use portwatch_store::SqliteStore;
+use time::macros::date;
 use time::OffsetDateTime;
 
 pub fn agency(id: &str) -> AgencyId {
@@ -74,4 +75,47 @@ pub fn new_store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::create(dir.path()).unwrap();
     (dir, store)
+}
+
+/// An NCB of `country`, named by its id.
+pub fn ncb(id: &str, country: &str) -> Agency {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "name": id, "kind": "ncb", "country": country
+    }))
+    .unwrap()
+}
+
+/// An operation in Morocco and Spain from `starts_on` to 2030.
+pub fn operation(code: &str, starts_on: time::Date) -> Operation {
+    serde_json::from_value(serde_json::json!({
+        "id": Id::generate(),
+        "code": code, "name": code,
+        "starts_on": starts_on, "ends_on": date!(2030-01-01),
+        "countries": ["MAR", "ESP"],
+        "coordinator": "gs-lyon"
+    }))
+    .unwrap()
+}
+
+/// A pending exact hit on a document `record` of `owner`, made by `agency_id`.
+pub fn hit(record: Id, owner: &str, agency_id: &str, op: Option<Id>) -> Hit {
+    Hit {
+        id: Id::generate(),
+        search_id: Id::generate(),
+        database: Database::Documents,
+        record_id: record,
+        record_version: 1,
+        owner: agency(owner),
+        agency: agency(agency_id),
+        operation: op,
+        site: Some("MAPTM".into()),
+        match_kind: MatchKind::Exact,
+        score: 1.0,
+        action: Action::SeizeDocument,
+        at: at(0),
+        state: FollowUpState::Pending,
+        deadline: at(720),
+        instructions: None,
+        action_taken: None,
+    }
 }
