@@ -121,6 +121,8 @@ mod find;
 pub mod postgres;
 mod prepared;
 pub mod sqlite;
+#[cfg(test)]
+mod test_contents;
 
 pub use crate::postgres::{open, PgStore};
 pub use api::{

@@ -56,7 +56,7 @@ impl PreparedRecords {
         pair(&self.contents, &self.encodings)
     }
 
-    /// The batch's positions in key order.
+    /// The batch's items in key order, with what the key-ordered passes read of them.
     pub(crate) fn key_order(&self) -> &KeyOrder {
         &self.key_order
     }
@@ -249,15 +249,11 @@ pub(crate) fn encode_all(batch: &[RecordContent]) -> Result<Vec<Encoding>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_contents::vehicle;
     use portwatch_model::RecordContent;
 
     fn content() -> RecordContent {
-        serde_json::from_value(serde_json::json!({
-            "owner": "ncb-rome",
-            "visibility": "all",
-            "vehicle": {"vin": "1M8GDM9AXKP042788"}
-        }))
-        .unwrap()
+        vehicle("ncb-rome", "1M8GDM9AXKP042788")
     }
 
     /// An encoding with the given key and a chosen key hash (to force collisions).
@@ -298,12 +294,7 @@ mod tests {
             ("ncb-oslo", "WVWZZZ1JZXW000001"),
         ]
         .iter()
-        .map(|(owner, vin)| {
-            serde_json::from_value(serde_json::json!({
-                "owner": owner, "visibility": "all", "vehicle": {"vin": vin}
-            }))
-            .unwrap()
-        })
+        .map(|(owner, vin)| vehicle(owner, vin))
         .collect();
         let prepared = PreparedRecords::new(contents).unwrap();
         let order = prepared.key_order();

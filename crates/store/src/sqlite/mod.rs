@@ -553,6 +553,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_contents::passport;
 
     /// The writer's checks and sync setting, read inside a transaction: whether foreign keys
     /// and `CHECK` constraints are enforced, and `synchronous` (2 = FULL, 1 = NORMAL).
@@ -637,26 +638,7 @@ mod tests {
     }
 
     fn vehicle() -> RecordContent {
-        serde_json::from_value(serde_json::json!({
-            "owner": "ncb-rome",
-            "visibility": "all",
-            "vehicle": {"vin": "1M8GDM9AXKP042788"}
-        }))
-        .unwrap()
-    }
-
-    fn passport(number: &str) -> RecordContent {
-        serde_json::from_value(serde_json::json!({
-            "owner": "ncb-rome",
-            "visibility": "all",
-            "document": {
-                "number": number,
-                "issuing_state": "ITA",
-                "type": "passport",
-                "status": "stolen_blank"
-            }
-        }))
-        .unwrap()
+        crate::test_contents::vehicle("ncb-rome", "1M8GDM9AXKP042788")
     }
 
     #[test]
