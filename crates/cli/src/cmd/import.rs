@@ -12,8 +12,8 @@
 //! exist: hold the whole import in one transaction, or read every file once to check it before
 //! importing. One transaction would keep a whole file's rows and undo journal pending and
 //! block every other writer for the length of the import; the check pass costs one more
-//! parse (much cheaper than writing, and spread over every core since nothing else runs yet)
-//! and keeps memory bounded by one batch, so portwatch checks first. The files must not
+//! parse (much cheaper than writing, and spread over up to four cores since nothing else runs
+//! yet) and keeps memory bounded by one batch, so portwatch checks first. The files must not
 //! change between the two passes.
 
 use std::fs::File;
@@ -458,8 +458,8 @@ fn open(file: &Path, progress: &Progress) -> anyhow::Result<CountingRead<File>> 
 const MAX_CHECK_THREADS: usize = 4;
 
 /// The check pass of `--on-error abort`: reads every row, keeps only the bad ones. Rows are
-/// decoded on one thread per core beside this one, which only reads: the pass comes before
-/// any write, so it has the machine to itself.
+/// decoded on one thread per core (at most [`MAX_CHECK_THREADS`]) beside this one, which only
+/// reads: the pass comes before any write, so it has the machine to itself.
 fn check_file(
     file: &Path,
     format: Format,

@@ -3,9 +3,10 @@
 //! The chain shares no transaction and no query with the other tables, and its writes are the
 //! opposite of theirs: one small durable commit per moment of screening, against imports of
 //! tens of thousands of rows per commit. In its own file it has its own write lock (a search's
-//! entry no longer waits for an import batch to commit), its own small pages (a commit writes
-//! two 4 KiB pages, not two of the records file's large ones), and the records file is free to
-//! use pages sized for bulk writes.
+//! entry no longer waits for an import batch to commit), its own small pages (a commit of one
+//! entry writes two 4 KiB pages, the entry's and the head's, and a group of twenty about six,
+//! not as many of the records file's 64 KiB ones), and the records file is free to use pages
+//! sized for bulk writes.
 //!
 //! A store without its audit file does not open: deleting the file must not start a new,
 //! empty chain that `portwatch audit verify` would call intact.
